@@ -1,0 +1,3 @@
+//! A blocking AWS STS client.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
