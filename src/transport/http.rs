@@ -1,0 +1,177 @@
+//! The one place that calls `ureq`: agent configuration, sending a request and reading the
+//! response within a size limit.
+
+use std::io::Read;
+use std::time::Duration;
+
+use crate::Error;
+
+/// Default time allowed to open a connection, the same as the AWS SDK for Rust uses.
+pub(crate) const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_millis(3_100);
+/// Default time allowed for one attempt: connecting, sending and reading the whole response.
+pub(crate) const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
+/// Largest response body read; STS documents are a few kilobytes.
+pub(crate) const MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
+
+/// An HTTP request ready to send: always a POST.
+#[derive(Debug, Clone)]
+pub(crate) struct HttpRequest {
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(String, String)>,
+    pub(crate) body: Vec<u8>,
+}
+
+/// The parts of an HTTP response that the crate uses.
+#[derive(Debug, Clone)]
+pub(crate) struct HttpResponse {
+    pub(crate) status: u16,
+    /// The `x-amzn-RequestId` header.
+    pub(crate) request_id: Option<String>,
+    /// The `Date` header, unparsed.
+    pub(crate) date: Option<String>,
+    pub(crate) body: Vec<u8>,
+}
+
+/// Settings of the HTTP agent.
+#[derive(Debug, Clone)]
+pub(crate) struct TransportSettings {
+    pub(crate) connect_timeout: Duration,
+    pub(crate) attempt_timeout: Duration,
+}
+
+impl Default for TransportSettings {
+    fn default() -> TransportSettings {
+        TransportSettings {
+            connect_timeout: DEFAULT_CONNECT_TIMEOUT,
+            attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+        }
+    }
+}
+
+/// One `ureq` agent, shared by every client of a session so connections are reused.
+#[derive(Debug, Clone)]
+pub(crate) struct Transport {
+    agent: ureq::Agent,
+    settings: TransportSettings,
+}
+
+impl Transport {
+    /// Creates the agent: HTTP error statuses are returned as responses so the STS error
+    /// document can be read, redirects are never followed, and both timeouts are set.
+    pub(crate) fn new(settings: TransportSettings) -> Transport {
+        let config = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .max_redirects_will_error(false)
+            .timeout_connect(Some(settings.connect_timeout))
+            .timeout_global(Some(settings.attempt_timeout))
+            .user_agent(concat!("aws-sts-blocking/", env!("CARGO_PKG_VERSION")))
+            .accept("")
+            .proxy(None)
+            .build();
+        Transport {
+            agent: config.into(),
+            settings,
+        }
+    }
+
+    /// Sends one POST and reads the whole response.
+    pub(crate) fn send(&self, request: &HttpRequest) -> Result<HttpResponse, Error> {
+        let mut builder = self.agent.post(&request.url);
+        for (name, value) in &request.headers {
+            builder = builder.header(name, value);
+        }
+        let mut response = builder
+            .send(&request.body[..])
+            .map_err(|error| self.send_error(&request.url, error))?;
+
+        let status = response.status().as_u16();
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_string)
+        };
+        let request_id = header("x-amzn-requestid").or_else(|| header("x-amz-request-id"));
+        let date = header("date");
+
+        let mut body = Vec::new();
+        response
+            .body_mut()
+            .as_reader()
+            .take(MAX_RESPONSE_BYTES + 1)
+            .read_to_end(&mut body)
+            .map_err(|error| self.read_error(&request.url, error))?;
+        if body.len() as u64 > MAX_RESPONSE_BYTES {
+            return Err(Error::invalid_response(
+                status,
+                format!("the response body exceeds the limit of {MAX_RESPONSE_BYTES} bytes"),
+                request_id,
+            ));
+        }
+        Ok(HttpResponse {
+            status,
+            request_id,
+            date,
+            body,
+        })
+    }
+
+    fn send_error(&self, url: &str, error: ureq::Error) -> Error {
+        match error {
+            ureq::Error::Timeout(timeout) => self.timeout_error(url, timeout),
+            ureq::Error::Io(error) => self.read_error(url, error),
+            other => Error::Transport {
+                endpoint: url.to_string(),
+                message: other.to_string(),
+                attempts: 1,
+            },
+        }
+    }
+
+    fn read_error(&self, url: &str, error: std::io::Error) -> Error {
+        if let Some(ureq::Error::Timeout(timeout)) = error
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<ureq::Error>())
+        {
+            return self.timeout_error(url, *timeout);
+        }
+        if matches!(
+            error.kind(),
+            std::io::ErrorKind::TimedOut | std::io::ErrorKind::WouldBlock
+        ) {
+            return Error::Timeout {
+                endpoint: url.to_string(),
+                message: format!(
+                    "no response within the attempt timeout of {:?}",
+                    self.settings.attempt_timeout
+                ),
+                attempts: 1,
+            };
+        }
+        Error::Transport {
+            endpoint: url.to_string(),
+            message: error.to_string(),
+            attempts: 1,
+        }
+    }
+
+    fn timeout_error(&self, url: &str, timeout: ureq::Timeout) -> Error {
+        let message = match timeout {
+            ureq::Timeout::Connect => format!(
+                "no connection within the connect timeout of {:?}",
+                self.settings.connect_timeout
+            ),
+            _ => format!(
+                "no complete response within the attempt timeout of {:?}",
+                self.settings.attempt_timeout
+            ),
+        };
+        Error::Timeout {
+            endpoint: url.to_string(),
+            message,
+            attempts: 1,
+        }
+    }
+}
