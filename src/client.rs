@@ -1,0 +1,302 @@
+//! `StsClient`: the caller-identity cache, role assumption and one method per operation.
+
+use std::time::Duration;
+
+use crate::invoke::{invoke, Target};
+use crate::operations::{
+    AssumeRoleOutput, AssumeRoleRequest, CallerIdentity, GetCallerIdentityOutput,
+    GetCallerIdentityRequest,
+};
+use crate::session::AwsSession;
+use crate::{Credentials, Error};
+
+/// The region STS uses when none is configured: the global endpoint, signed for `us-east-1`.
+const GLOBAL_REGION: &str = "aws-global";
+
+/// A blocking STS client.
+///
+/// It describes the caller and caches the answer, so repeated questions about the account,
+/// ARN or user id cost one GetCallerIdentity call in all, and it assumes roles. The cache
+/// sits behind `&mut self`: the type is `Send` but deliberately not `Sync`; give each thread
+/// its own client (clients built from clones of one [`AwsSession`] share its connections).
+#[derive(Debug)]
+pub struct StsClient {
+    session: AwsSession,
+    region: Option<String>,
+    target: Target,
+    account_id: Option<String>,
+    identity: Option<CallerIdentity>,
+}
+
+impl StsClient {
+    /// Creates a client.
+    ///
+    /// `account_id`, when given, is returned by [`StsClient::get_account_id`] without a call.
+    /// `region` overrides the session's region. Without a session, one is built with
+    /// [`AwsSession::from_env`]. Nothing is sent until the first call.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the region or the environment's settings are malformed.
+    pub fn new(
+        account_id: Option<String>,
+        region: Option<String>,
+        session: Option<AwsSession>,
+    ) -> Result<StsClient, Error> {
+        let session = match session {
+            Some(session) => session,
+            None => AwsSession::from_env()?,
+        };
+        let region = region.or_else(|| session.region().map(str::to_string));
+        if let Some(region) = &region {
+            crate::session::check_region(region)?;
+        }
+        let target = resolve_target(region.as_deref(), session.endpoint_url());
+        Ok(StsClient {
+            session,
+            region,
+            target,
+            account_id,
+            identity: None,
+        })
+    }
+
+    /// Returns the region the client was configured with, if any, without a call.
+    pub fn get_region(&self) -> Option<&str> {
+        self.region.as_deref()
+    }
+
+    /// Returns the endpoint URL the client sends requests to.
+    pub fn endpoint(&self) -> &str {
+        &self.target.url
+    }
+
+    /// Returns the region named in request signatures.
+    pub fn signing_region(&self) -> &str {
+        &self.target.signing_region
+    }
+
+    /// Returns the session the client uses.
+    pub fn session(&self) -> &AwsSession {
+        &self.session
+    }
+
+    /// Calls GetCallerIdentity and refreshes the cached identity.
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`] of the call.
+    pub fn describe_caller(&mut self) -> Result<CallerIdentity, Error> {
+        let identity = self
+            .get_caller_identity(&GetCallerIdentityRequest::new())?
+            .into_identity();
+        self.identity = Some(identity.clone());
+        Ok(identity)
+    }
+
+    /// Returns the account id given to [`StsClient::new`], else the caller's account from
+    /// the cached identity, calling GetCallerIdentity once if nothing is cached.
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`] of the GetCallerIdentity call.
+    pub fn get_account_id(&mut self) -> Result<&str, Error> {
+        if self.account_id.is_some() {
+            return Ok(self.account_id.as_deref().unwrap_or_default());
+        }
+        Ok(self.cached_identity()?.account())
+    }
+
+    /// Returns the caller's ARN, calling GetCallerIdentity once if nothing is cached.
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`] of the GetCallerIdentity call.
+    pub fn get_user_arn(&mut self) -> Result<&str, Error> {
+        Ok(self.cached_identity()?.arn())
+    }
+
+    /// Returns the caller's unique id, calling GetCallerIdentity once if nothing is cached.
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`] of the GetCallerIdentity call.
+    pub fn get_user_id(&mut self) -> Result<&str, Error> {
+        Ok(self.cached_identity()?.user_id())
+    }
+
+    /// Assumes `role_arn` for `duration` and returns the temporary credentials.
+    ///
+    /// `duration` must be whole seconds from 900 to 43200; the role's maximum session
+    /// duration may be lower.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] for an ARN, session name or duration the STS model rejects,
+    /// before anything is sent; otherwise any [`Error`] of the AssumeRole call.
+    pub fn get_cred_from_assume_role(
+        &mut self,
+        role_arn: &str,
+        role_session_name: &str,
+        duration: Duration,
+    ) -> Result<Credentials, Error> {
+        let seconds = duration_seconds(duration)?;
+        let request = AssumeRoleRequest::new(role_arn, role_session_name).duration_seconds(seconds);
+        Ok(self.assume_role(&request)?.into_credentials())
+    }
+
+    /// Calls GetCallerIdentity.
+    ///
+    /// # Errors
+    ///
+    /// Any [`Error`] of the call.
+    pub fn get_caller_identity(
+        &self,
+        request: &GetCallerIdentityRequest,
+    ) -> Result<GetCallerIdentityOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls AssumeRole.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn assume_role(&self, request: &AssumeRoleRequest) -> Result<AssumeRoleOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    fn cached_identity(&mut self) -> Result<&CallerIdentity, Error> {
+        if self.identity.is_none() {
+            self.describe_caller()?;
+        }
+        self.identity
+            .as_ref()
+            .ok_or_else(|| Error::credentials("the caller identity could not be cached"))
+    }
+}
+
+/// Converts a duration to whole seconds within the AssumeRole range.
+fn duration_seconds(duration: Duration) -> Result<i32, Error> {
+    if duration.subsec_nanos() != 0 {
+        return Err(Error::invalid_input(
+            "DurationSeconds",
+            format!("{duration:?} is not a whole number of seconds; use 900 to 43200 seconds"),
+        ));
+    }
+    let seconds = i64::try_from(duration.as_secs()).unwrap_or(i64::MAX);
+    crate::protocol::validate::range("DurationSeconds", seconds, 900, 43_200, "seconds")?;
+    Ok(seconds as i32)
+}
+
+/// Chooses the URL and signing region: the endpoint override as given, else the regional
+/// endpoint, else the global one signed for `us-east-1`.
+fn resolve_target(region: Option<&str>, endpoint_url: Option<&str>) -> Target {
+    let region = region.unwrap_or(GLOBAL_REGION);
+    let signing_region = if region == GLOBAL_REGION {
+        "us-east-1"
+    } else {
+        region
+    };
+    let url = match endpoint_url {
+        Some(url) => url.to_string(),
+        None if region == GLOBAL_REGION => "https://sts.amazonaws.com".to_string(),
+        None if region.starts_with("cn-") => format!("https://sts.{region}.amazonaws.com.cn"),
+        None => format!("https://sts.{region}.amazonaws.com"),
+    };
+    Target {
+        url,
+        signing_region: signing_region.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::Environment;
+
+    fn client(region: Option<&str>, endpoint_url: Option<&str>) -> StsClient {
+        let mut builder = AwsSession::builder().environment(Environment::empty());
+        if let Some(url) = endpoint_url {
+            builder = builder.endpoint_url(url);
+        }
+        StsClient::new(
+            None,
+            region.map(str::to_string),
+            Some(builder.build().unwrap()),
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn endpoint_and_signing_region() {
+        let cases = [
+            (None, None, "https://sts.amazonaws.com", "us-east-1"),
+            (
+                Some("eu-west-1"),
+                None,
+                "https://sts.eu-west-1.amazonaws.com",
+                "eu-west-1",
+            ),
+            (
+                Some("cn-north-1"),
+                None,
+                "https://sts.cn-north-1.amazonaws.com.cn",
+                "cn-north-1",
+            ),
+            (
+                None,
+                Some("http://127.0.0.1:9"),
+                "http://127.0.0.1:9",
+                "us-east-1",
+            ),
+            (
+                Some("ap-south-1"),
+                Some("http://127.0.0.1:9"),
+                "http://127.0.0.1:9",
+                "ap-south-1",
+            ),
+        ];
+        for (region, url, expected_url, expected_region) in cases {
+            let client = client(region, url);
+            assert_eq!(client.endpoint(), expected_url, "{region:?} {url:?}");
+            assert_eq!(
+                client.signing_region(),
+                expected_region,
+                "{region:?} {url:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn given_account_id_needs_no_call() {
+        let mut client = StsClient::new(
+            Some("123456789012".to_string()),
+            None,
+            Some(
+                AwsSession::builder()
+                    .environment(Environment::empty())
+                    .build()
+                    .unwrap(),
+            ),
+        )
+        .unwrap();
+        assert_eq!(client.get_account_id().unwrap(), "123456789012");
+    }
+
+    #[test]
+    fn duration_must_be_whole_seconds_in_range() {
+        assert_eq!(duration_seconds(Duration::from_secs(900)).unwrap(), 900);
+        assert!(duration_seconds(Duration::from_millis(900_500)).is_err());
+        assert!(duration_seconds(Duration::from_secs(899)).is_err());
+        assert!(duration_seconds(Duration::from_secs(43_201)).is_err());
+        assert!(duration_seconds(Duration::from_secs(u64::MAX)).is_err());
+    }
+
+    #[test]
+    fn client_is_send() {
+        fn assert_send<T: Send>() {}
+        assert_send::<StsClient>();
+    }
+}

@@ -1,0 +1,52 @@
+//! One file per STS operation: its request type, output type, form members and output parsing.
+
+mod assume_role;
+mod get_caller_identity;
+
+pub use assume_role::{AssumeRoleOutput, AssumeRoleRequest, AssumedRoleUser};
+pub use get_caller_identity::{CallerIdentity, GetCallerIdentityOutput, GetCallerIdentityRequest};
+
+use crate::protocol::query::QueryWriter;
+use crate::protocol::xml::{Element, XmlError};
+use crate::{Credentials, Error};
+
+/// What the request pipeline needs to know about one STS operation.
+pub(crate) trait Operation {
+    /// The operation name, as sent in `Action` and used in `<{NAME}Response>`.
+    const NAME: &'static str;
+    /// Whether requests are signed; AssumeRoleWithSAML and AssumeRoleWithWebIdentity are not.
+    const SIGNED: bool = true;
+    /// The parsed output.
+    type Output;
+
+    /// Checks every member against the model before anything is sent.
+    fn validate(&self) -> Result<(), Error>;
+
+    /// Appends the operation's members to the form body.
+    fn write_members(&self, writer: &mut QueryWriter);
+
+    /// Parses `<{NAME}Result>` into the output.
+    fn parse_output(result: &Element, request_id: Option<String>)
+        -> Result<Self::Output, XmlError>;
+}
+
+/// Parses a `<Credentials>` element into complete temporary credentials; every member is
+/// required, so credentials are never returned with a missing field.
+pub(crate) fn parse_credentials(parent: &Element) -> Result<Credentials, XmlError> {
+    let element = parent.required_child("Credentials")?;
+    Ok(Credentials::new(
+        element.required_text("AccessKeyId")?,
+        element.required_text("SecretAccessKey")?,
+        Some(element.required_text("SessionToken")?),
+        Some(element.required_timestamp("Expiration")?),
+    ))
+}
+
+/// Writes a value in a `Debug` implementation as `** redacted **`.
+pub(crate) struct Redacted;
+
+impl std::fmt::Debug for Redacted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("** redacted **")
+    }
+}

@@ -1,0 +1,3 @@
+//! Credential providers: each reads one source and returns credentials or nothing.
+
+pub(crate) mod environment;
