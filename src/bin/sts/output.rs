@@ -121,7 +121,7 @@ impl Object {
     }
 
     pub fn timestamp(self, name: &str, value: OffsetDateTime) -> Object {
-        self.string(name, aws_cli_timestamp(value))
+        self.string(name, timestamp(value))
     }
 
     pub fn optional_timestamp(self, name: &str, value: Option<OffsetDateTime>) -> Object {
@@ -158,23 +158,18 @@ pub fn credentials_value(credentials: &Credentials) -> Value {
         .build()
 }
 
-/// Formats a timestamp as the AWS CLI prints it: Python's `datetime.isoformat()` of the UTC
-/// time, `2024-05-01T12:34:56+00:00`, with `.ffffff` microseconds only when they are not zero.
-pub fn aws_cli_timestamp(value: OffsetDateTime) -> String {
+/// Formats a timestamp in UTC as ISO 8601, `2024-05-01T12:34:56Z`, with `.ffffff`
+/// microseconds only when the time has a fraction of a second.
+///
+/// The AWS CLI (checked with awscli 1.46.3) prints timestamps exactly as STS sent them: STS
+/// sends whole seconds with `Z`, and moto sends six fraction digits. This form reproduces
+/// both. NOTE: a fraction with more than six digits is cut to microseconds.
+pub fn timestamp(value: OffsetDateTime) -> String {
     let utc = value.to_offset(UtcOffset::UTC);
     let mut text = date_and_time(utc);
     if utc.microsecond() != 0 {
         let _ = write!(text, ".{:06}", utc.microsecond());
     }
-    text.push_str("+00:00");
-    text
-}
-
-/// Formats a timestamp as RFC 3339 in UTC with a `Z`, `2024-05-01T12:34:56Z`, the form used
-/// for `AWS_CREDENTIAL_EXPIRATION` and `credential_process` documents. Fractions of a second
-/// are dropped, so the credentials appear to expire up to one second early, never late.
-pub fn rfc3339_utc(value: OffsetDateTime) -> String {
-    let mut text = date_and_time(value.to_offset(UtcOffset::UTC));
     text.push('Z');
     text
 }
@@ -280,7 +275,7 @@ pub fn render_env(credentials: &Credentials) -> String {
         lines.push(("AWS_SESSION_TOKEN", token.to_string()));
     }
     if let Some(expiration) = credentials.expiration() {
-        lines.push(("AWS_CREDENTIAL_EXPIRATION", rfc3339_utc(expiration)));
+        lines.push(("AWS_CREDENTIAL_EXPIRATION", timestamp(expiration)));
     }
     let mut text = String::new();
     for (name, value) in lines {
@@ -308,7 +303,7 @@ pub fn render_credential_process(credentials: &Credentials, account_id: Option<&
         .string("SecretAccessKey", credentials.secret_access_key())
         .optional_string("SessionToken", credentials.session_token());
     if let Some(expiration) = credentials.expiration() {
-        document = document.string("Expiration", rfc3339_utc(expiration));
+        document = document.string("Expiration", timestamp(expiration));
     }
     let document = document.optional_string("AccountId", account_id).build();
     render_json(&document)
@@ -344,17 +339,15 @@ mod tests {
     }
 
     #[test]
-    fn timestamps_in_both_forms() {
+    fn timestamps_in_utc_with_optional_fraction() {
         let whole = datetime!(2030-01-02 03:04:05 UTC);
-        assert_eq!(aws_cli_timestamp(whole), "2030-01-02T03:04:05+00:00");
-        assert_eq!(rfc3339_utc(whole), "2030-01-02T03:04:05Z");
+        assert_eq!(timestamp(whole), "2030-01-02T03:04:05Z");
 
-        let fraction = datetime!(2030-01-02 03:04:05.123456789 -01:00);
-        assert_eq!(
-            aws_cli_timestamp(fraction),
-            "2030-01-02T04:04:05.123456+00:00"
-        );
-        assert_eq!(rfc3339_utc(fraction), "2030-01-02T04:04:05Z");
+        let micros = datetime!(2030-01-02 03:04:05.190780 UTC);
+        assert_eq!(timestamp(micros), "2030-01-02T03:04:05.190780Z");
+
+        let nanos = datetime!(2030-01-02 03:04:05.123456789 -01:00);
+        assert_eq!(timestamp(nanos), "2030-01-02T04:04:05.123456Z");
     }
 
     #[test]
@@ -364,7 +357,7 @@ mod tests {
         "AccessKeyId": "ASIAEXAMPLE",
         "SecretAccessKey": "secret/with+chars=",
         "SessionToken": "token+/=",
-        "Expiration": "2030-01-02T01:04:05.250000+00:00"
+        "Expiration": "2030-01-02T01:04:05.250000Z"
     },
     "AssumedRoleUser": {
         "AssumedRoleId": "AROAEXAMPLE:s",
@@ -396,7 +389,7 @@ mod tests {
     fn text_sorts_scalars_and_names_sections() {
         let expected = "6\n\
             ASSUMEDROLEUSER\tarn:aws:sts::123456789012:assumed-role/r/s\tAROAEXAMPLE:s\n\
-            CREDENTIALS\tASIAEXAMPLE\t2030-01-02T01:04:05.250000+00:00\tsecret/with+chars=\ttoken+/=\n";
+            CREDENTIALS\tASIAEXAMPLE\t2030-01-02T01:04:05.250000Z\tsecret/with+chars=\ttoken+/=\n";
         assert_eq!(render_text(&assume_role_document()), expected);
     }
 
@@ -447,7 +440,7 @@ mod tests {
             "export AWS_ACCESS_KEY_ID=ASIAEXAMPLE\n\
              export AWS_SECRET_ACCESS_KEY=secret/with+chars=\n\
              export AWS_SESSION_TOKEN=token+/=\n\
-             export AWS_CREDENTIAL_EXPIRATION=2030-01-02T01:04:05Z\n"
+             export AWS_CREDENTIAL_EXPIRATION=2030-01-02T01:04:05.250000Z\n"
         );
         let static_keys = Credentials::new("AKIDEXAMPLE", "it's $HOME", None, None);
         assert_eq!(
@@ -474,7 +467,7 @@ mod tests {
     "AccessKeyId": "ASIAEXAMPLE",
     "SecretAccessKey": "secret/with+chars=",
     "SessionToken": "token+/=",
-    "Expiration": "2030-01-02T01:04:05Z",
+    "Expiration": "2030-01-02T01:04:05.250000Z",
     "AccountId": "123456789012"
 }
 "#
