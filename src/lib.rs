@@ -1,3 +1,5 @@
 //! A blocking AWS STS client.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
+
+mod session;
