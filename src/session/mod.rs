@@ -1,6 +1,7 @@
 //! `AwsSession`: credentials, region, endpoint override and one shared HTTP agent.
 
 mod env;
+pub(crate) mod profile;
 pub(crate) mod providers;
 
 pub use env::Environment;
