@@ -7,6 +7,8 @@
 
 mod partitions;
 mod rules;
+#[cfg(test)]
+mod tests;
 
 use std::borrow::Cow;
 use std::sync::OnceLock;
