@@ -34,6 +34,7 @@
 
 mod client;
 mod credentials;
+mod endpoint;
 mod error;
 mod invoke;
 mod operations;
