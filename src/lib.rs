@@ -49,4 +49,4 @@ pub use operations::{
     AssumeRoleOutput, AssumeRoleRequest, AssumedRoleUser, CallerIdentity, GetCallerIdentityOutput,
     GetCallerIdentityRequest,
 };
-pub use session::{AwsSession, AwsSessionBuilder, Environment};
+pub use session::{AwsSession, AwsSessionBuilder, Environment, StsRegionalEndpoints};

@@ -5,6 +5,7 @@
 //! signing scope of a client. The rule set is compiled into the crate and
 //! parsed once, on first use.
 
+pub(crate) mod config;
 mod partitions;
 mod rules;
 #[cfg(test)]
