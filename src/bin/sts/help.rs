@@ -81,8 +81,10 @@ pub fn command(command: &Command) -> String {
     text
 }
 
+// TODO: name the profile's credential sources once the session reads them.
 const CREDENTIALS_NOTE: &str = "Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY \
-and AWS_SESSION_TOKEN; the region from --region, AWS_REGION or AWS_DEFAULT_REGION.";
+and AWS_SESSION_TOKEN. The profile (--profile or AWS_PROFILE) supplies the region and endpoint \
+settings.";
 
 const VALUES_NOTE: &str = "An option value written file://PATH is replaced by the contents of \
 that file. List options take several values, separated by spaces, up to the next option.";

@@ -86,38 +86,46 @@ fn run(
 }
 
 fn build_client(global: &GlobalOptions, command: &Command) -> Result<StsClient, Failure> {
-    // Checks the command-line values on their own first, so that a malformed --region or
-    // --endpoint-url is reported as a usage error rather than as a failed call.
-    let mut check = AwsSession::builder().environment(Environment::empty());
     let mut builder = AwsSession::builder();
     if let Some(region) = &global.region {
-        check = check.region(region);
         builder = builder.region(region);
     }
     if let Some(url) = &global.endpoint_url {
-        check = check.endpoint_url(url);
         builder = builder.endpoint_url(url);
     }
-    if let Err(error) = check.build() {
-        return Err(Failure::Usage(UsageError::new(
-            error.to_string(),
-            Some(command.name),
-        )));
-    }
-    if global.profile.is_some() {
-        // TODO: pass the profile to the session builder once it reads the shared config files.
-        return Err(Failure::Usage(UsageError::new(
-            "--profile is not supported yet: this version reads credentials from environment variables only",
-            Some(command.name),
-        )));
+    if let Some(profile) = &global.profile {
+        builder = builder.profile(profile);
     }
 
-    let failure = |error: Error| Failure::Call {
+    let session = builder
+        .build()
+        .map_err(|error| classify_build_error(error, global, command))?;
+    StsClient::new(None, None, Some(session)).map_err(|error| Failure::Call {
         operation: command.operation,
         error,
-    };
-    let session = builder.build().map_err(failure)?;
-    StsClient::new(None, None, Some(session)).map_err(failure)
+    })
+}
+
+/// Returns a usage error when the session failed to build because of a malformed --region
+/// or --endpoint-url, and a call failure otherwise (for example a malformed config file).
+fn classify_build_error(error: Error, global: &GlobalOptions, command: &Command) -> Failure {
+    // Builds a session from the command-line values alone, with nothing else to read.
+    let mut check = AwsSession::builder().environment(Environment::empty());
+    if let Some(region) = &global.region {
+        check = check.region(region);
+    }
+    if let Some(url) = &global.endpoint_url {
+        check = check.endpoint_url(url);
+    }
+    match check.build() {
+        Err(check_error) => {
+            Failure::Usage(UsageError::new(check_error.to_string(), Some(command.name)))
+        }
+        Ok(_) => Failure::Call {
+            operation: command.operation,
+            error,
+        },
+    }
 }
 
 fn render(response: &Response, format: Format) -> String {
