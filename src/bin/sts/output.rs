@@ -201,65 +201,131 @@ pub fn render_json(value: &Value) -> String {
     text
 }
 
-/// Renders a document as the AWS CLI's `--output text` does.
+/// Renders a document as the AWS CLI's `--output text` does (checked against awscli 1.46.3).
 ///
-/// An object prints one tab-separated line with its scalar members sorted by name, preceded
-/// by the upper-cased name of the member that contains it when it is nested. Its list and
-/// object members follow, sorted by name. A list of scalars prints on one line; a list of
-/// objects prints each object under the list's name.
+/// An object prints one tab-separated line of its scalar members sorted by name, led by the
+/// upper-cased name of the member that contains it when it is nested, and no line when it has
+/// no scalars. Its list and object members follow, sorted by name. In a list of objects every
+/// object prints the scalar members that any of them has, with an empty field where one is
+/// missing. A nested list of scalars prints one line per item; a top-level one prints a
+/// single line.
 pub fn render_text(value: &Value) -> String {
     let mut text = String::new();
-    write_text(value, None, &mut text);
+    write_text(value, None, None, &mut text);
     text
 }
 
-fn write_text(value: &Value, identifier: Option<&str>, text: &mut String) {
+/// Writes `value` in the text layout. `identifier` is the upper-cased name that leads its
+/// lines, and `scalar_names` the scalar member names shared by the objects of one list.
+fn write_text(
+    value: &Value,
+    identifier: Option<&str>,
+    scalar_names: Option<&[&str]>,
+    text: &mut String,
+) {
     match value {
         Value::String(_) | Value::Integer(_) => {
-            write_line(identifier, std::iter::once(value), text);
+            text.push_str(&scalar_text(value));
+            text.push('\n');
         }
-        Value::List(items) => {
-            if items.iter().all(Value::is_scalar) {
-                write_line(identifier, items.iter(), text);
-            } else {
-                for item in items {
-                    write_text(item, identifier, text);
-                }
-            }
-        }
-        Value::Object(members) => {
-            let mut sorted: Vec<&(String, Value)> = members.iter().collect();
-            sorted.sort_by(|a, b| a.0.cmp(&b.0));
-            let scalars: Vec<&Value> = sorted
-                .iter()
-                .filter(|(_, value)| value.is_scalar())
-                .map(|(_, value)| value)
-                .collect();
-            if !scalars.is_empty() || identifier.is_some() {
-                write_line(identifier, scalars.into_iter(), text);
-            }
-            for (name, value) in sorted.iter().filter(|(_, value)| !value.is_scalar()) {
-                write_text(value, Some(&name.to_uppercase()), text);
-            }
-        }
+        Value::List(items) => write_list(items, identifier, text),
+        Value::Object(members) => write_object(members, identifier, scalar_names, text),
     }
 }
 
-fn write_line<'a>(
+fn write_list(items: &[Value], identifier: Option<&str>, text: &mut String) {
+    if items.iter().any(|item| matches!(item, Value::Object(_))) {
+        let mut names: Vec<&str> = items
+            .iter()
+            .filter_map(|item| match item {
+                Value::Object(members) => Some(members),
+                _ => None,
+            })
+            .flatten()
+            .filter(|(_, value)| value.is_scalar())
+            .map(|(name, _)| name.as_str())
+            .collect();
+        names.sort_unstable();
+        names.dedup();
+        for item in items {
+            write_text(item, identifier, Some(&names), text);
+        }
+        return;
+    }
+
+    let scalars: Vec<&Value> = items.iter().filter(|item| item.is_scalar()).collect();
+    match identifier {
+        Some(identifier) => {
+            for scalar in &scalars {
+                text.push_str(identifier);
+                text.push('\t');
+                text.push_str(&scalar_text(scalar));
+                text.push('\n');
+            }
+        }
+        None if !scalars.is_empty() => {
+            let fields: Vec<String> = scalars.iter().map(|scalar| scalar_text(scalar)).collect();
+            text.push_str(&fields.join("\t"));
+            text.push('\n');
+        }
+        None => {}
+    }
+    for nested in items.iter().filter(|item| matches!(item, Value::List(_))) {
+        write_text(nested, identifier, None, text);
+    }
+}
+
+fn write_object(
+    members: &[(String, Value)],
     identifier: Option<&str>,
-    values: impl Iterator<Item = &'a Value>,
+    scalar_names: Option<&[&str]>,
     text: &mut String,
 ) {
-    let mut fields: Vec<String> = identifier.map(str::to_string).into_iter().collect();
-    for value in values {
-        match value {
-            Value::String(string) => fields.push(string.clone()),
-            Value::Integer(number) => fields.push(number.to_string()),
-            Value::List(_) | Value::Object(_) => {}
+    let mut sorted: Vec<&(String, Value)> = members.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+
+    let mut fields: Vec<String> = Vec::new();
+    let nested: Vec<&(String, Value)> = match scalar_names {
+        Some(names) => {
+            for name in names {
+                let value = members.iter().find(|(member, _)| member == name);
+                fields.push(
+                    value
+                        .map(|(_, value)| scalar_text(value))
+                        .unwrap_or_default(),
+                );
+            }
+            sorted
+                .into_iter()
+                .filter(|(name, _)| !names.contains(&name.as_str()))
+                .collect()
         }
+        None => {
+            let (scalars, nested): (Vec<_>, Vec<_>) =
+                sorted.into_iter().partition(|(_, value)| value.is_scalar());
+            fields.extend(scalars.iter().map(|(_, value)| scalar_text(value)));
+            nested
+        }
+    };
+
+    if !fields.is_empty() {
+        if let Some(identifier) = identifier {
+            fields.insert(0, identifier.to_string());
+        }
+        text.push_str(&fields.join("\t"));
+        text.push('\n');
     }
-    text.push_str(&fields.join("\t"));
-    text.push('\n');
+    for (name, value) in nested {
+        write_text(value, Some(&name.to_uppercase()), None, text);
+    }
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::String(string) => string.clone(),
+        Value::Integer(number) => number.to_string(),
+        Value::List(_) | Value::Object(_) => String::new(),
+    }
 }
 
 /// Renders `export` lines for a POSIX shell, for `eval "$(sts ... --output env)"`.
@@ -429,8 +495,60 @@ mod tests {
             .build();
         assert_eq!(
             render_text(&lists),
-            "AUDIENCE\ta\tb\nTAGS\tk1\tv1\nTAGS\tk2\tv2\n"
+            "AUDIENCE\ta\nAUDIENCE\tb\nTAGS\tk1\tv1\nTAGS\tk2\tv2\n"
         );
+    }
+
+    #[test]
+    fn text_edge_cases_match_aws_cli() {
+        // Expected lines produced by awscli 1.46.3's text formatter from the same document.
+        let string = |text: &str| Value::String(text.to_string());
+        let document = Object::new()
+            .value(
+                "Context",
+                Object::new()
+                    .value(
+                        "Origin",
+                        Object::new()
+                            .string("Subject", "u1")
+                            .string("Issuer", "i")
+                            .build(),
+                    )
+                    .value(
+                        "Transaction",
+                        Object::new()
+                            .value(
+                                "IdentityProvider",
+                                Object::new().string("b", "2").string("a", "1").build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .value(
+                "Tags",
+                Value::List(vec![
+                    Object::new()
+                        .string("Key", "k1")
+                        .string("Value", "v1")
+                        .build(),
+                    Object::new().string("Key", "k2").build(),
+                    Object::new()
+                        .string("Value", "v3")
+                        .string("Extra", "x")
+                        .build(),
+                ]),
+            )
+            .value("Empty", Value::List(Vec::new()))
+            .optional_integer("Count", Some(3))
+            .build();
+        assert_eq!(
+            render_text(&document),
+            "3\nORIGIN\ti\tu1\nIDENTITYPROVIDER\t1\t2\nTAGS\t\tk1\tv1\nTAGS\t\tk2\t\nTAGS\tx\t\tv3\n"
+        );
+
+        let top_level_list = Value::List(vec![string("a"), string("b")]);
+        assert_eq!(render_text(&top_level_list), "a\tb\n");
     }
 
     #[test]
