@@ -3,8 +3,8 @@
 //!
 //! A [`FaultServer`] responds to the n-th request it reads, counted over all
 //! connections, with the n-th [`Step`] of its script. Once the script runs
-//! out, the last step answers every further request, so a script that should
-//! stop answering ends with [`Step::Close`].
+//! out, the last step handles every further request, so a script that should
+//! stop responding ends with [`Step::Close`].
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{Shutdown, SocketAddr, TcpListener, TcpStream};
@@ -236,7 +236,7 @@ impl FaultServer {
         self.address
     }
 
-    /// Returns every request read so far, in the order the steps answered them.
+    /// Returns every request read so far, in the order the steps handled them.
     pub fn requests(&self) -> Vec<RecordedRequest> {
         lock(&self.shared.requests).clone()
     }
@@ -317,8 +317,8 @@ fn accept_connections(listener: &TcpListener, shared: &Arc<Shared>) {
     }
 }
 
-/// Reads requests from one connection and answers each with its step until a
-/// step or the client closes the connection.
+/// Reads requests from one connection and runs the step of each until a step
+/// or the client closes the connection.
 fn serve_connection(stream: TcpStream, connection: usize, shared: &Shared) {
     let mut writer = match stream.try_clone() {
         Ok(writer) => writer,
