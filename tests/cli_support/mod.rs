@@ -5,6 +5,7 @@
 //! `AWS_EC2_METADATA_DISABLED=true`, so nothing reads the developer's `~/.aws` or reaches AWS.
 #![allow(dead_code)] // Each test crate uses a different part.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -77,7 +78,13 @@ impl From<Output> for Run {
 /// Returns a command that runs the built `sts` with a cleared environment and `home` as its
 /// home directory. Callers add arguments and variables.
 pub fn sts_command(home: &TempDir) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_sts"));
+    cleared_command(env!("CARGO_BIN_EXE_sts"), home)
+}
+
+/// Returns a command that runs `program` with only `PATH`, `HOME` (set to `home`) and
+/// `AWS_EC2_METADATA_DISABLED=true` in its environment, and no standard input.
+pub fn cleared_command(program: impl AsRef<OsStr>, home: &TempDir) -> Command {
+    let mut command = Command::new(program);
     command
         .env_clear()
         .env("HOME", home.path())
