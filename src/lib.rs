@@ -34,6 +34,7 @@
 
 mod client;
 mod credentials;
+mod endpoint;
 mod error;
 mod invoke;
 mod operations;
@@ -56,4 +57,4 @@ pub use operations::{
     GetWebIdentityTokenRequest, OriginIdentity, PolicyDescriptor, ProvidedContext, ScopedSession,
     SubjectMode, Tag, TransactionContext, TrustedIdentityPropagationContext,
 };
-pub use session::{AwsSession, AwsSessionBuilder, Environment};
+pub use session::{AwsSession, AwsSessionBuilder, Environment, StsRegionalEndpoints};
