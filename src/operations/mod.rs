@@ -81,3 +81,6 @@ impl std::fmt::Debug for Redacted {
         f.write_str("** redacted **")
     }
 }
+
+#[cfg(test)]
+mod tests;
