@@ -89,7 +89,7 @@ impl ProvidedContext {
     }
 }
 
-/// Which identity GetWebIdentityToken puts in the token's `sub` claim.
+/// The identity that GetWebIdentityToken puts in the token's `sub` claim.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SubjectMode {
@@ -372,8 +372,8 @@ pub(crate) fn write_provided_contexts(
     }
 }
 
-/// Checks each managed policy ARN. The model sets no limit on the number of policies (STS
-/// documents 10 and enforces it itself).
+/// Checks each managed policy ARN. The model sets no limit on the number of policies; the
+/// STS documentation gives 10, which is left to the service to check.
 pub(crate) fn validate_policy_arns(policies: Option<&[PolicyDescriptor]>) -> Result<(), Error> {
     for (index, policy) in policies.unwrap_or_default().iter().enumerate() {
         validate::arn(&format!("PolicyArns.member.{}.arn", index + 1), &policy.arn)?;

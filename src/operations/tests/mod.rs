@@ -2,6 +2,7 @@
 //! requests and bodies written from the STS model, on recorded STS bodies and on the awsQuery
 //! protocol test suite.
 
+mod awsquery;
 mod encoding;
 mod errors;
 mod responses;
