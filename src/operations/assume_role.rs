@@ -71,7 +71,7 @@ impl AssumeRoleRequest {
         self
     }
 
-    /// Sets how long the credentials last, 900 to 43200 seconds; the role's maximum session
+    /// Sets how long the credentials last, 900 to 43200 seconds. The role's maximum session
     /// duration may be lower. STS defaults to 3600.
     pub fn duration_seconds(mut self, seconds: i32) -> AssumeRoleRequest {
         self.duration_seconds = Some(seconds);

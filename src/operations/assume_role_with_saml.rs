@@ -149,7 +149,7 @@ impl AssumeRoleWithSamlOutput {
         self.audience.as_deref()
     }
 
-    /// Returns a hash of the issuer, account id and SAML provider name; with
+    /// Returns a hash of the issuer, account id and SAML provider name. Together with
     /// [`subject`](Self::subject) it identifies the user.
     pub fn name_qualifier(&self) -> Option<&str> {
         self.name_qualifier.as_deref()

@@ -49,7 +49,7 @@ impl AssumeRoleWithWebIdentityRequest {
         }
     }
 
-    /// Sets the OAuth 2.0 provider's domain name, such as `graph.facebook.com`; leave it
+    /// Sets the OAuth 2.0 provider's domain name, such as `graph.facebook.com`. Leave it
     /// unset for OpenID Connect ID tokens.
     pub fn provider_id(
         mut self,

@@ -90,7 +90,7 @@ impl GetScopedCredentialsOutput {
         self.session_token_size
     }
 
-    /// Returns how many scope-down policies the session carries; STS allows 3.
+    /// Returns how many scope-down policies the session carries. STS allows 3.
     pub fn scoped_policies_count(&self) -> Option<i32> {
         self.scoped_policies_count
     }

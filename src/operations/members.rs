@@ -195,7 +195,7 @@ pub struct ScopedSession {
 }
 
 impl ScopedSession {
-    /// Returns the scoped session's id; it names the same principal as the calling session.
+    /// Returns the scoped session's id, which names the same principal as the calling session.
     pub fn scoped_session_id(&self) -> &str {
         &self.scoped_session_id
     }
@@ -372,8 +372,8 @@ pub(crate) fn write_provided_contexts(
     }
 }
 
-/// Checks each managed policy ARN. The model sets no limit on the number of policies; the
-/// STS documentation gives 10, which is left to the service to check.
+/// Checks each managed policy ARN. The model sets no limit on the number of policies, and
+/// the limit of 10 in the STS documentation is left to the service to check.
 pub(crate) fn validate_policy_arns(policies: Option<&[PolicyDescriptor]>) -> Result<(), Error> {
     for (index, policy) in policies.unwrap_or_default().iter().enumerate() {
         validate::arn(&format!("PolicyArns.member.{}.arn", index + 1), &policy.arn)?;

@@ -9,7 +9,7 @@
 //! any Unicode separator.
 //!
 //! Messages name the member, say what is wrong and what the model allows. They quote a
-//! rejected character only for members whose shape has a pattern; no secret member has one,
+//! rejected character only for members whose shape has a pattern. No secret member has one,
 //! so no message contains part of a secret.
 
 use crate::Error;
@@ -215,8 +215,8 @@ pub(crate) const AUDIENCE: StringShape = StringShape {
     pattern: None,
 };
 
-/// `jwtAlgorithmType`: `RS256` or `ES384` at the time of writing; the model fixes only
-/// the length.
+/// `jwtAlgorithmType`: `RS256` or `ES384` in the STS documentation, but the model fixes
+/// only the length.
 pub(crate) const JWT_ALGORITHM: StringShape = StringShape {
     min: 5,
     max: 5,
@@ -258,8 +258,8 @@ pub(crate) const WEB_IDENTITY_TOKEN_DURATION: IntegerShape = IntegerShape {
     unit: "seconds",
 };
 
-/// `minimumSessionTokenSizeType`. The model gives no unit; STS reports the issued token's
-/// `SessionTokenSize` in bytes.
+/// `minimumSessionTokenSizeType`. NOTE: the model gives no unit, so the unit is taken from the
+/// issued token's `SessionTokenSize`, which is in bytes.
 pub(crate) const MINIMUM_SESSION_TOKEN_SIZE: IntegerShape = IntegerShape {
     min: 0,
     max: 4096,
@@ -278,7 +278,7 @@ pub(crate) fn string(field: &str, value: &str, shape: &StringShape) -> Result<()
     }
 }
 
-/// Checks an optional string member; an absent member is valid.
+/// Checks an optional string member. An absent member is valid.
 pub(crate) fn optional_string(
     field: &str,
     value: Option<&str>,
