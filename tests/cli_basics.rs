@@ -8,7 +8,20 @@ use cli_support::*;
 const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/deploy";
 
 /// The names of every command, as `sts --help` lists them.
-const COMMANDS: &[&str] = &["get-caller-identity", "assume-role"];
+const COMMANDS: &[&str] = &[
+    "get-caller-identity",
+    "assume-role",
+    "assume-role-with-web-identity",
+    "assume-role-with-saml",
+    "get-session-token",
+    "get-federation-token",
+    "get-access-key-info",
+    "decode-authorization-message",
+    "assume-root",
+    "get-delegated-access-token",
+    "get-scoped-credentials",
+    "get-web-identity-token",
+];
 
 #[test]
 fn general_help_lists_commands() {

@@ -17,9 +17,6 @@ pub enum Kind {
     /// Exactly one value.
     Single,
     /// One or more values.
-    // TODO: remove the allowance when a command with a list option (--policy-arns, --tags)
-    // is added; the library does not have those members yet.
-    #[allow(dead_code)]
     List,
 }
 

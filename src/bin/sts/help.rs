@@ -45,7 +45,13 @@ pub fn command(command: &Command) -> String {
     if command.options.iter().any(|spec| !spec.required) {
         usage.push_str(" [OPTIONS]");
     }
-    let mut text = format!("{usage}\n\n");
+    // A long usage line continues on indented lines.
+    let mut text = String::new();
+    for (index, line) in wrap(&usage, WIDTH - 4).iter().enumerate() {
+        let indent = if index == 0 { "" } else { "    " };
+        let _ = writeln!(text, "{indent}{line}");
+    }
+    text.push('\n');
     write_paragraph(
         &mut text,
         &format!("{} (STS {}).", command.summary, command.operation),

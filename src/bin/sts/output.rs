@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use aws_sts_blocking::Credentials;
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use time::{OffsetDateTime, UtcOffset};
 
 /// The `--output` formats.
@@ -53,9 +53,6 @@ impl Format {
 pub enum Value {
     String(String),
     Integer(i64),
-    // TODO: remove the allowance with the one on `args::Kind::List`.
-    #[allow(dead_code)]
-    List(Vec<Value>),
     Object(Vec<(String, Value)>),
 }
 
@@ -70,13 +67,6 @@ impl Serialize for Value {
         match self {
             Value::String(text) => serializer.serialize_str(text),
             Value::Integer(number) => serializer.serialize_i64(*number),
-            Value::List(items) => {
-                let mut sequence = serializer.serialize_seq(Some(items.len()))?;
-                for item in items {
-                    sequence.serialize_element(item)?;
-                }
-                sequence.end()
-            }
             Value::Object(members) => {
                 let mut map = serializer.serialize_map(Some(members.len()))?;
                 for (name, value) in members {
@@ -205,118 +195,38 @@ pub fn render_json(value: &Value) -> String {
 ///
 /// An object prints one tab-separated line of its scalar members sorted by name, led by the
 /// upper-cased name of the member that contains it when it is nested, and no line when it has
-/// no scalars. Its list and object members follow, sorted by name. In a list of objects every
-/// object prints the scalar members that any of them has, with an empty field where one is
-/// missing. A nested list of scalars prints one line per item; a top-level one prints a
-/// single line.
+/// no scalars. Its object members follow, sorted by name. STS outputs contain no lists, so
+/// the AWS CLI's layout of lists is not reproduced.
 pub fn render_text(value: &Value) -> String {
     let mut text = String::new();
-    write_text(value, None, None, &mut text);
+    write_text(value, None, &mut text);
     text
 }
 
-/// Writes `value` in the text layout. `identifier` is the upper-cased name that leads its
-/// lines, and `scalar_names` the scalar member names shared by the objects of one list.
-fn write_text(
-    value: &Value,
-    identifier: Option<&str>,
-    scalar_names: Option<&[&str]>,
-    text: &mut String,
-) {
-    match value {
+/// Writes `value` in the text layout, its lines led by `identifier` when it is nested.
+fn write_text(value: &Value, identifier: Option<&str>, text: &mut String) {
+    let members = match value {
         Value::String(_) | Value::Integer(_) => {
             text.push_str(&scalar_text(value));
             text.push('\n');
+            return;
         }
-        Value::List(items) => write_list(items, identifier, text),
-        Value::Object(members) => write_object(members, identifier, scalar_names, text),
-    }
-}
-
-fn write_list(items: &[Value], identifier: Option<&str>, text: &mut String) {
-    if items.iter().any(|item| matches!(item, Value::Object(_))) {
-        let mut names: Vec<&str> = items
-            .iter()
-            .filter_map(|item| match item {
-                Value::Object(members) => Some(members),
-                _ => None,
-            })
-            .flatten()
-            .filter(|(_, value)| value.is_scalar())
-            .map(|(name, _)| name.as_str())
-            .collect();
-        names.sort_unstable();
-        names.dedup();
-        for item in items {
-            write_text(item, identifier, Some(&names), text);
-        }
-        return;
-    }
-
-    let scalars: Vec<&Value> = items.iter().filter(|item| item.is_scalar()).collect();
-    match identifier {
-        Some(identifier) => {
-            for scalar in &scalars {
-                text.push_str(identifier);
-                text.push('\t');
-                text.push_str(&scalar_text(scalar));
-                text.push('\n');
-            }
-        }
-        None if !scalars.is_empty() => {
-            let fields: Vec<String> = scalars.iter().map(|scalar| scalar_text(scalar)).collect();
-            text.push_str(&fields.join("\t"));
-            text.push('\n');
-        }
-        None => {}
-    }
-    for nested in items.iter().filter(|item| matches!(item, Value::List(_))) {
-        write_text(nested, identifier, None, text);
-    }
-}
-
-fn write_object(
-    members: &[(String, Value)],
-    identifier: Option<&str>,
-    scalar_names: Option<&[&str]>,
-    text: &mut String,
-) {
-    let mut sorted: Vec<&(String, Value)> = members.iter().collect();
-    sorted.sort_by(|a, b| a.0.cmp(&b.0));
-
-    let mut fields: Vec<String> = Vec::new();
-    let nested: Vec<&(String, Value)> = match scalar_names {
-        Some(names) => {
-            for name in names {
-                let value = members.iter().find(|(member, _)| member == name);
-                fields.push(
-                    value
-                        .map(|(_, value)| scalar_text(value))
-                        .unwrap_or_default(),
-                );
-            }
-            sorted
-                .into_iter()
-                .filter(|(name, _)| !names.contains(&name.as_str()))
-                .collect()
-        }
-        None => {
-            let (scalars, nested): (Vec<_>, Vec<_>) =
-                sorted.into_iter().partition(|(_, value)| value.is_scalar());
-            fields.extend(scalars.iter().map(|(_, value)| scalar_text(value)));
-            nested
-        }
+        Value::Object(members) => members,
     };
 
-    if !fields.is_empty() {
-        if let Some(identifier) = identifier {
-            fields.insert(0, identifier.to_string());
-        }
+    let mut sorted: Vec<&(String, Value)> = members.iter().collect();
+    sorted.sort_by(|a, b| a.0.cmp(&b.0));
+    let (scalars, nested): (Vec<_>, Vec<_>) =
+        sorted.into_iter().partition(|(_, value)| value.is_scalar());
+
+    if !scalars.is_empty() {
+        let mut fields: Vec<String> = identifier.map(str::to_string).into_iter().collect();
+        fields.extend(scalars.iter().map(|(_, value)| scalar_text(value)));
         text.push_str(&fields.join("\t"));
         text.push('\n');
     }
     for (name, value) in nested {
-        write_text(value, Some(&name.to_uppercase()), None, text);
+        write_text(value, Some(&name.to_uppercase()), text);
     }
 }
 
@@ -324,7 +234,7 @@ fn scalar_text(value: &Value) -> String {
     match value {
         Value::String(string) => string.clone(),
         Value::Integer(number) => number.to_string(),
-        Value::List(_) | Value::Object(_) => String::new(),
+        Value::Object(_) => String::new(),
     }
 }
 
@@ -436,18 +346,11 @@ mod tests {
     }
 
     #[test]
-    fn json_keeps_non_ascii_and_lists() {
-        let document = Object::new()
-            .string("Name", "Zoë \"q\"")
-            .value("Empty", Value::List(Vec::new()))
-            .value(
-                "Audience",
-                Value::List(vec![Value::String("a".to_string())]),
-            )
-            .build();
+    fn json_keeps_non_ascii_and_escapes_quotes() {
+        let document = Object::new().string("Name", "Zoë \"q\"").build();
         assert_eq!(
             render_json(&document),
-            "{\n    \"Name\": \"Zoë \\\"q\\\"\",\n    \"Empty\": [],\n    \"Audience\": [\n        \"a\"\n    ]\n}\n"
+            "{\n    \"Name\": \"Zoë \\\"q\\\"\"\n}\n"
         );
     }
 
@@ -460,7 +363,7 @@ mod tests {
     }
 
     #[test]
-    fn text_of_flat_object_and_lists() {
+    fn text_of_flat_object() {
         let identity = Object::new()
             .string("UserId", "AIDAEXAMPLE")
             .string("Account", "123456789012")
@@ -470,39 +373,12 @@ mod tests {
             render_text(&identity),
             "123456789012\tarn:aws:iam::123456789012:user/alice\tAIDAEXAMPLE\n"
         );
-
-        let lists = Object::new()
-            .value(
-                "Audience",
-                Value::List(vec![
-                    Value::String("a".to_string()),
-                    Value::String("b".to_string()),
-                ]),
-            )
-            .value(
-                "Tags",
-                Value::List(vec![
-                    Object::new()
-                        .string("Key", "k1")
-                        .string("Value", "v1")
-                        .build(),
-                    Object::new()
-                        .string("Key", "k2")
-                        .string("Value", "v2")
-                        .build(),
-                ]),
-            )
-            .build();
-        assert_eq!(
-            render_text(&lists),
-            "AUDIENCE\ta\nAUDIENCE\tb\nTAGS\tk1\tv1\nTAGS\tk2\tv2\n"
-        );
     }
 
     #[test]
-    fn text_edge_cases_match_aws_cli() {
-        // Expected lines produced by awscli 1.46.3's text formatter from the same document.
-        let string = |text: &str| Value::String(text.to_string());
+    fn text_sections_match_aws_cli() {
+        // Expected lines produced by awscli 1.46.3's text formatter from the same document:
+        // a section without scalars prints no line of its own.
         let document = Object::new()
             .value(
                 "Context",
@@ -525,30 +401,12 @@ mod tests {
                     )
                     .build(),
             )
-            .value(
-                "Tags",
-                Value::List(vec![
-                    Object::new()
-                        .string("Key", "k1")
-                        .string("Value", "v1")
-                        .build(),
-                    Object::new().string("Key", "k2").build(),
-                    Object::new()
-                        .string("Value", "v3")
-                        .string("Extra", "x")
-                        .build(),
-                ]),
-            )
-            .value("Empty", Value::List(Vec::new()))
             .optional_integer("Count", Some(3))
             .build();
         assert_eq!(
             render_text(&document),
-            "3\nORIGIN\ti\tu1\nIDENTITYPROVIDER\t1\t2\nTAGS\t\tk1\tv1\nTAGS\t\tk2\t\nTAGS\tx\t\tv3\n"
+            "3\nORIGIN\ti\tu1\nIDENTITYPROVIDER\t1\t2\n"
         );
-
-        let top_level_list = Value::List(vec![string("a"), string("b")]);
-        assert_eq!(render_text(&top_level_list), "a\tb\n");
     }
 
     #[test]
