@@ -292,3 +292,187 @@ fn env_output_signs_next_call() {
         )
     );
 }
+
+#[test]
+fn get_session_token_shape_equals_aws_cli() {
+    let server = MotoServer::shared_verifying();
+    let home = TempDir::new();
+    let serial_number = format!("arn:aws:iam::{}:mfa/alice", server.account_id());
+    let arguments = [
+        "get-session-token",
+        "--duration-seconds",
+        "900",
+        "--serial-number",
+        &serial_number,
+        "--token-code",
+        "123456",
+    ];
+    let ours = sts(server, &home, &arguments);
+    assert_eq!(ours.status, 0, "{ours:?}");
+    let theirs = aws_cli(server, &home, &arguments[..], "json");
+    assert_eq!(json_shape(&ours.stdout), json_shape(&theirs.stdout));
+}
+
+#[test]
+fn get_federation_token_shape_equals_aws_cli() {
+    let server = MotoServer::shared_verifying();
+    let home = TempDir::new();
+    let arguments = [
+        "get-federation-token",
+        "--name",
+        "cli-federated",
+        "--policy-arns",
+        "arn=arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "--tags",
+        "Key=team,Value=cli",
+        "Key=stage,Value=test",
+        "--duration-seconds",
+        "900",
+    ];
+    let ours = sts(server, &home, &arguments);
+    assert_eq!(ours.status, 0, "{ours:?}");
+    let theirs = aws_cli(server, &home, &arguments[..], "json");
+    assert_eq!(json_shape(&ours.stdout), json_shape(&theirs.stdout));
+
+    let ours = parse_json(&ours.stdout);
+    let theirs = parse_json(&theirs.stdout);
+    assert_eq!(ours["FederatedUser"], theirs["FederatedUser"]);
+}
+
+#[test]
+fn get_access_key_info_equals_aws_cli() {
+    let server = MotoServer::shared_verifying();
+    let home = TempDir::new();
+    let arguments = [
+        "get-access-key-info",
+        "--access-key-id",
+        server.access_key_id(),
+    ];
+    let ours = sts(server, &home, &arguments);
+    assert_eq!(ours.status, 0, "{ours:?}");
+    let theirs = aws_cli(server, &home, &arguments[..], "json");
+    assert_eq!(ours.stdout, theirs.stdout);
+}
+
+#[test]
+fn assume_role_lists_shape_equals_aws_cli() {
+    let server = MotoServer::shared_verifying();
+    let home = TempDir::new();
+    let role_arn = server.role_arn(moto::TRUSTED_ROLE);
+    let arguments = [
+        "assume-role",
+        "--role-arn",
+        &role_arn,
+        "--role-session-name",
+        "cli-lists",
+        "--policy-arns",
+        "arn=arn:aws:iam::aws:policy/ReadOnlyAccess",
+        "arn=arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess",
+        "--tags",
+        "Key=team,Value=cli",
+        "Key=Zoë,Value=café",
+        "--transitive-tag-keys",
+        "team",
+    ];
+    let ours = sts(server, &home, &arguments);
+    assert_eq!(ours.status, 0, "{ours:?}");
+    let theirs = aws_cli(server, &home, &arguments[..], "json");
+    assert_eq!(json_shape(&ours.stdout), json_shape(&theirs.stdout));
+}
+
+/// Runs `sts` against `server` with no credentials at all.
+fn sts_without_credentials(server: &MotoServer, home: &TempDir, arguments: &[&str]) -> Run {
+    sts_command(home)
+        .args(arguments)
+        .args(["--endpoint-url", &server.endpoint()])
+        .output()
+        .expect("failed to run sts")
+        .into()
+}
+
+#[test]
+fn web_identity_needs_no_credentials() {
+    let server = MotoServer::shared_open();
+    let home = TempDir::new();
+    let role_arn = server.role_arn(moto::WEB_ROLE);
+    let token = home.write(
+        "token.jwt",
+        "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJjbGkifQ.c2lnbmF0dXJl",
+    );
+    let token_argument = format!("file://{}", token.display());
+    let arguments = [
+        "assume-role-with-web-identity",
+        "--role-arn",
+        &role_arn,
+        "--role-session-name",
+        "cli-web",
+        "--web-identity-token",
+        &token_argument,
+        "--duration-seconds",
+        "900",
+    ];
+    let ours = sts_without_credentials(server, &home, &arguments);
+    assert_eq!(ours.status, 0, "{ours:?}");
+    let theirs = aws_cli(server, &home, &arguments[..], "json");
+    assert_eq!(json_shape(&ours.stdout), json_shape(&theirs.stdout));
+
+    let document = parse_json(&ours.stdout);
+    assert_eq!(
+        document["AssumedRoleUser"]["Arn"],
+        format!(
+            "arn:aws:sts::{}:assumed-role/{}/cli-web",
+            server.account_id(),
+            moto::WEB_ROLE
+        )
+    );
+}
+
+#[test]
+fn saml_needs_no_credentials() {
+    let server = MotoServer::shared_open();
+    let home = TempDir::new();
+    let role_arn = server.role_arn(moto::SAML_ROLE);
+    let assertion = moto::saml_assertion(&role_arn, server.saml_provider_arn(), "cli-saml");
+    let assertion_file = home.write("assertion.b64", &assertion);
+    let assertion_argument = format!("file://{}", assertion_file.display());
+    let arguments = [
+        "assume-role-with-saml",
+        "--role-arn",
+        &role_arn,
+        "--principal-arn",
+        server.saml_provider_arn(),
+        "--saml-assertion",
+        &assertion_argument,
+    ];
+    let ours = sts_without_credentials(server, &home, &arguments);
+    assert_eq!(ours.status, 0, "{ours:?}");
+    let theirs = aws_cli(server, &home, &arguments[..], "json");
+    assert_eq!(json_shape(&ours.stdout), json_shape(&theirs.stdout));
+}
+
+#[test]
+fn mfa_code_from_stdin() {
+    let server = MotoServer::shared_verifying();
+    let home = TempDir::new();
+    let serial_number = format!("arn:aws:iam::{}:mfa/alice", server.account_id());
+    let mut child = sts_command(&home)
+        .env("AWS_ACCESS_KEY_ID", server.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", server.secret_access_key())
+        .args(["get-session-token", "--serial-number", &serial_number])
+        .args(["--endpoint-url", &server.endpoint(), "--output", "env"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"123456\n").unwrap();
+    let run: Run = child.wait_with_output().unwrap().into();
+    assert_eq!(run.status, 0, "{run:?}");
+    assert_eq!(run.stderr, "");
+    assert!(
+        run.stdout.contains("export AWS_SESSION_TOKEN="),
+        "{}",
+        run.stdout
+    );
+}

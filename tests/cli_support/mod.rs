@@ -273,3 +273,26 @@ pub fn error_response(status: u16, code: &str, message: &str, request_id: &str) 
         ),
     }
 }
+
+/// Returns a successful response of `operation` whose result element contains `members`.
+pub fn success_response(operation: &str, members: &str) -> StubResponse {
+    StubResponse {
+        status: 200,
+        body: format!(
+            r#"<{operation}Response xmlns="https://sts.amazonaws.com/doc/2011-06-15/">
+  <{operation}Result>{members}</{operation}Result>
+  <ResponseMetadata><RequestId>req-{operation}</RequestId></ResponseMetadata>
+</{operation}Response>"#
+        ),
+    }
+}
+
+/// Returns a `<Credentials>` element with the issued test key and an expiration in 2030.
+pub fn credentials_element() -> String {
+    format!(
+        "<Credentials><AccessKeyId>{ISSUED_KEY_ID}</AccessKeyId>\
+         <SecretAccessKey>{ISSUED_SECRET}</SecretAccessKey>\
+         <SessionToken>{ISSUED_TOKEN}</SessionToken>\
+         <Expiration>2030-01-02T03:04:05Z</Expiration></Credentials>"
+    )
+}
