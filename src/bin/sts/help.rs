@@ -38,20 +38,9 @@ pub fn general() -> String {
 
 /// Renders `sts COMMAND --help`.
 pub fn command(command: &Command) -> String {
-    let mut usage = format!("Usage: sts {}", command.name);
-    for spec in command.options.iter().filter(|spec| spec.required) {
-        let _ = write!(usage, " {}", option_label(spec));
-    }
-    if command.options.iter().any(|spec| !spec.required) {
-        usage.push_str(" [OPTIONS]");
-    }
-    // A long usage line continues on indented lines.
-    let mut text = String::new();
-    for (index, line) in wrap(&usage, WIDTH - 4).iter().enumerate() {
-        let indent = if index == 0 { "" } else { "    " };
-        let _ = writeln!(text, "{indent}{line}");
-    }
+    let mut text = usage(command);
     text.push('\n');
+
     write_paragraph(
         &mut text,
         &format!("{} (STS {}).", command.summary, command.operation),
@@ -74,6 +63,7 @@ pub fn command(command: &Command) -> String {
         }
         text.push('\n');
     }
+
     let formats = if command.returns_credentials {
         "json (default), text, env or credential-process"
     } else {
@@ -84,6 +74,25 @@ pub fn command(command: &Command) -> String {
         &mut text,
         "Global options such as --profile, --region and --output are listed by 'sts --help'.",
     );
+    text
+}
+
+/// Renders the usage line of a command with its required options. A long line continues on
+/// indented lines.
+fn usage(command: &Command) -> String {
+    let mut usage = format!("Usage: sts {}", command.name);
+    for spec in command.options.iter().filter(|spec| spec.required) {
+        let _ = write!(usage, " {}", option_label(spec));
+    }
+    if command.options.iter().any(|spec| !spec.required) {
+        usage.push_str(" [OPTIONS]");
+    }
+
+    let mut text = String::new();
+    for (index, line) in wrap(&usage, WIDTH - 4).iter().enumerate() {
+        let indent = if index == 0 { "" } else { "    " };
+        let _ = writeln!(text, "{indent}{line}");
+    }
     text
 }
 

@@ -39,7 +39,7 @@ impl Command {
     }
 }
 
-/// What a command returns: the document to print and, for operations that issue them, the
+/// The result of a command: the document to print and, for operations that issue them, the
 /// credentials with the account they belong to.
 #[derive(Debug)]
 pub struct Response {
@@ -85,7 +85,7 @@ macro_rules! set {
 }
 use set;
 
-/// Why a command did not produce a response.
+/// The reason a command produced no response.
 #[derive(Debug)]
 pub enum Failure {
     /// The command line was wrong; exit status 2.
