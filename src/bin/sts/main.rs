@@ -168,10 +168,26 @@ fn report(failure: &Failure) -> ExitCode {
             } else {
                 EXIT_CALL_FAILED
             };
-            (format!("{operation} failed: {error}"), status)
+            (format!("{operation} failed: {}", with_causes(error)), status)
         }
     };
     let one_line = message.split_whitespace().collect::<Vec<_>>().join(" ");
     eprintln!("sts: error: {one_line}");
     ExitCode::from(status)
+}
+
+/// Returns the error's message followed by those of its causes that it does not already
+/// contain, such as the STS error behind a failed credential source.
+fn with_causes(error: &Error) -> String {
+    let mut message = error.to_string();
+    let mut source = std::error::Error::source(error);
+    while let Some(cause) = source {
+        let text = cause.to_string();
+        if !message.contains(&text) {
+            message.push_str(": ");
+            message.push_str(&text);
+        }
+        source = cause.source();
+    }
+    message
 }
