@@ -16,8 +16,8 @@ const SESSION_NAME: &str = "from-process";
 /// Writes a config file whose profile [`PROFILE`] runs `sts assume-role` as its
 /// `credential_process`, and returns its path.
 ///
-/// The command clears its environment with `env -i`, so the `sts` child sees alice's key and
-/// nothing of the test process or the developer's machine.
+/// The command clears its environment with `env -i`, so the `sts` child gets alice's key and
+/// nothing from the test process or the developer's machine.
 fn write_config(server: &MotoServer, home: &TempDir) -> PathBuf {
     let command = format!(
         "env -i PATH=/usr/bin:/bin HOME={home} AWS_EC2_METADATA_DISABLED=true \

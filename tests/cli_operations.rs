@@ -1,7 +1,7 @@
-//! The commands whose operations moto 5.2.5 lacks (AssumeRoot, DecodeAuthorizationMessage,
-//! GetDelegatedAccessToken, GetScopedCredentials, GetWebIdentityToken) and the output members
-//! it never returns, against recorded responses; the request members of list options; and
-//! the MFA code read from stdin or a terminal.
+//! Commands against recorded responses. These cover the operations that moto 5.2.5 lacks
+//! (AssumeRoot, DecodeAuthorizationMessage, GetDelegatedAccessToken, GetScopedCredentials,
+//! GetWebIdentityToken) and output members it never returns. They also check the form members
+//! of list options, and the MFA code read from stdin or from a terminal.
 
 mod cli_support;
 
@@ -387,8 +387,8 @@ fn token_code_prompt_on_terminal() {
     let response = success_response("GetSessionToken", &credentials_element());
     let server = StubServer::start(vec![response]);
     let home = TempDir::new();
-    // The child runs sts on the terminal; the parent waits for the prompt, types the code,
-    // then copies the rest of the terminal output and the exit status to its stdout.
+    // The child runs sts on the terminal. The parent waits for the prompt and types the code.
+    // Then it copies the rest of the terminal output and the exit status to its stdout.
     let script = r#"
 import os, pty, sys
 argv = sys.argv[1:]

@@ -168,7 +168,10 @@ fn report(failure: &Failure) -> ExitCode {
             } else {
                 EXIT_CALL_FAILED
             };
-            (format!("{operation} failed: {}", with_causes(error)), status)
+            (
+                format!("{operation} failed: {}", with_causes(error)),
+                status,
+            )
         }
     };
     let one_line = message.split_whitespace().collect::<Vec<_>>().join(" ");
