@@ -25,12 +25,18 @@ pub enum Error {
         message: String,
     },
 
-    /// No credentials were found, or the ones found are incomplete or expired.
+    /// No credentials were found, or the ones found are incomplete or expired, or a
+    /// configured credential source failed.
     #[error("{message}")]
     #[non_exhaustive]
     Credentials {
         /// What was tried and what to do.
         message: String,
+        /// The failed call behind this error, such as the STS error of a role assumption
+        /// that a profile configures. [`Error::code`], [`Error::request_id`] and
+        /// [`Error::status`] return its values.
+        #[source]
+        source: Option<Box<Error>>,
     },
 
     /// Settings are malformed or contradict each other.
@@ -89,10 +95,15 @@ fn attempts_suffix(attempts: u32) -> String {
 }
 
 impl Error {
-    /// Returns the STS error code, such as `AccessDenied`, for [`Error::Service`].
+    /// Returns the STS error code, such as `AccessDenied`, for [`Error::Service`] and for
+    /// [`Error::Credentials`] caused by a service error.
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Service(error) => Some(error.code()),
+            Error::Credentials {
+                source: Some(source),
+                ..
+            } => source.code(),
             _ => None,
         }
     }
@@ -102,6 +113,10 @@ impl Error {
         match self {
             Error::Service(error) => error.request_id(),
             Error::InvalidResponse { request_id, .. } => request_id.as_deref(),
+            Error::Credentials {
+                source: Some(source),
+                ..
+            } => source.request_id(),
             _ => None,
         }
     }
@@ -111,6 +126,10 @@ impl Error {
         match self {
             Error::Service(error) => Some(error.status()),
             Error::InvalidResponse { status, .. } => Some(*status),
+            Error::Credentials {
+                source: Some(source),
+                ..
+            } => source.status(),
             _ => None,
         }
     }
@@ -151,6 +170,15 @@ impl Error {
     pub(crate) fn credentials(message: impl Into<String>) -> Error {
         Error::Credentials {
             message: message.into(),
+            source: None,
+        }
+    }
+
+    /// Creates a credentials error caused by `source`, such as a failed STS call.
+    pub(crate) fn credentials_caused_by(message: impl Into<String>, source: Error) -> Error {
+        Error::Credentials {
+            message: message.into(),
+            source: Some(Box::new(source)),
         }
     }
 
