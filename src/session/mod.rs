@@ -1,5 +1,7 @@
 //! `AwsSession`: credentials, region, endpoint override and one shared HTTP agent.
 
+mod cache;
+mod chain;
 mod env;
 pub(crate) mod profile;
 pub(crate) mod providers;
@@ -8,27 +10,61 @@ pub use crate::endpoint::config::StsRegionalEndpoints;
 pub use env::Environment;
 
 use std::fmt;
-use std::sync::Arc;
-use std::time::Duration;
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, SystemTime};
 
 use crate::endpoint::config::{resolve_settings, EndpointOverrides, EndpointSettings};
 use crate::transport::http::{Transport, TransportSettings};
 use crate::{Credentials, Error};
+use chain::DefaultChain;
 use profile::{Platform, ProfileSet, Section};
+use providers::http::EndpointClient;
+use providers::imds::Imds;
+use providers::Lookup;
+
+/// The callback that returns a one-time code for an MFA device serial number or ARN.
+#[derive(Clone)]
+pub(crate) struct MfaTokenProvider(Arc<dyn Fn(&str) -> std::io::Result<String> + Send + Sync>);
+
+impl MfaTokenProvider {
+    /// Asks the callback for a code for the device `serial`.
+    pub(crate) fn code(&self, serial: &str) -> std::io::Result<String> {
+        (self.0)(serial)
+    }
+}
+
+impl fmt::Debug for MfaTokenProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("MfaTokenProvider")
+    }
+}
 
 /// The configuration that STS clients share: where credentials come from, the region, an
 /// optional endpoint override and one HTTP agent, so connections are reused across calls.
 ///
-/// Cloning is cheap and clones share everything. A session built without credentials looks
-/// for them only when the first signed call needs them, so a missing key is an error of that
-/// call, not of building the session.
+/// Cloning is cheap and clones share everything, including cached temporary credentials. A
+/// session built without credentials looks for them only when the first signed call needs
+/// them, so a missing key is an error of that call, not of building the session. It is
+/// `Send` and `Sync`; see [`AwsSession::credentials`] for the sources and refresh rules.
 #[derive(Clone)]
 pub struct AwsSession {
     inner: Arc<SessionInner>,
 }
 
+/// Where a session's credentials come from.
+enum CredentialsSetting {
+    /// Given on the builder; never refreshed.
+    Explicit(Credentials),
+    /// The default chain with its cache.
+    Chain(DefaultChain),
+    /// None: the session of an unsigned call made inside the chain.
+    Unsigned,
+}
+
 struct SessionInner {
-    credentials: Option<Credentials>,
+    credentials: CredentialsSetting,
+    mfa_token_provider: Option<MfaTokenProvider>,
+    endpoint_client: OnceLock<EndpointClient>,
     region: Option<String>,
     endpoint: EndpointSettings,
     profiles: Arc<ProfileSet>,
@@ -91,33 +127,109 @@ impl AwsSession {
         &self.inner.environment
     }
 
-    /// Returns the credentials to sign with: the explicit ones, or those found in the
-    /// environment.
+    /// Returns the current credentials: the builder's, or those of the first configured
+    /// source of the default chain, loading or refreshing them as needed.
+    ///
+    /// The chain's sources, in order: `AWS_ACCESS_KEY_ID` and the related variables; the
+    /// selected profile of the shared files (static keys, roles assumed through
+    /// `source_profile` or `credential_source`, `web_identity_token_file`,
+    /// `credential_process`, SSO); web identity from `AWS_WEB_IDENTITY_TOKEN_FILE` and
+    /// `AWS_ROLE_ARN`; the container endpoint; EC2 instance metadata (IMDSv2). The source
+    /// found first is used for every later refresh.
+    ///
+    /// Temporary credentials are cached and shared by every clone of the session. They are
+    /// refreshed once less than a quarter of their lifetime remains (at most 15 minutes
+    /// before they expire), by one thread while the others keep using the current ones. A
+    /// failed refresh keeps the current credentials and is retried with backoff; credentials
+    /// within 10 seconds of their expiration are never returned.
     ///
     /// # Errors
     ///
-    /// [`Error::Credentials`] when none are found or they are incomplete.
+    /// [`Error::Credentials`] when no source is configured (the message lists each source
+    /// and why it gave nothing), when the configured source fails (with the cause, such as an
+    /// STS error, as its source), or when explicit credentials have expired. [`Error::Config`]
+    /// when the profile's credential settings are wrong.
     pub fn credentials(&self) -> Result<Credentials, Error> {
-        if let Some(credentials) = &self.inner.credentials {
-            return Ok(credentials.clone());
+        match &self.inner.credentials {
+            CredentialsSetting::Explicit(credentials) => {
+                check_explicit_not_expired(credentials, self.environment().now())?;
+                Ok(credentials.clone())
+            }
+            CredentialsSetting::Chain(chain) => chain.credentials(self),
+            CredentialsSetting::Unsigned => Err(Error::credentials(
+                "this internal session makes unsigned calls only and has no credentials",
+            )),
         }
-        providers::environment::credentials(&self.inner.environment)?.ok_or_else(|| {
-            Error::credentials(
-                "no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, \
-                 or pass credentials to AwsSession::builder()",
-            )
-        })
     }
 
     pub(crate) fn transport(&self) -> &Transport {
         &self.inner.transport
     }
+
+    /// Returns a session with the same settings and transport but the given fixed
+    /// credentials, or none for unsigned calls: the session that the chain's STS calls use.
+    pub(crate) fn with_credentials(&self, credentials: Option<Credentials>) -> AwsSession {
+        let inner = &self.inner;
+        AwsSession {
+            inner: Arc::new(SessionInner {
+                credentials: match credentials {
+                    Some(credentials) => CredentialsSetting::Explicit(credentials),
+                    None => CredentialsSetting::Unsigned,
+                },
+                mfa_token_provider: None,
+                endpoint_client: inner.endpoint_client.clone(),
+                region: inner.region.clone(),
+                endpoint: inner.endpoint.clone(),
+                profiles: Arc::clone(&inner.profiles),
+                profile_name: inner.profile_name.clone(),
+                environment: inner.environment.clone(),
+                transport: inner.transport.clone(),
+            }),
+        }
+    }
+
+    /// Returns the agent for the container, instance metadata and SSO endpoints.
+    pub(crate) fn endpoint_client(&self) -> &EndpointClient {
+        self.inner.endpoint_client.get_or_init(EndpointClient::new)
+    }
+
+    pub(crate) fn mfa_token_provider(&self) -> Option<&MfaTokenProvider> {
+        self.inner.mfa_token_provider.as_ref()
+    }
+
+    /// Returns a non-empty property of the selected profile.
+    pub(crate) fn profile_value(&self, key: &str) -> Option<String> {
+        self.profile()
+            .and_then(|profile| profile.get(key))
+            .filter(|value| !value.is_empty())
+            .map(str::to_string)
+    }
+}
+
+/// Rejects explicit credentials that have expired, so a request is not signed with them.
+fn check_explicit_not_expired(credentials: &Credentials, now: SystemTime) -> Result<(), Error> {
+    match credentials.expiration() {
+        Some(expiration) if SystemTime::from(expiration) <= now => {
+            Err(Error::credentials(format!(
+                "the credentials given to AwsSession::builder() (access key {}) expired at \
+             {expiration}; pass fresh ones, or leave them out to use the default chain, which \
+             refreshes",
+                credentials.access_key_id()
+            )))
+        }
+        _ => Ok(()),
+    }
 }
 
 impl fmt::Debug for AwsSession {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let credentials: &dyn fmt::Debug = match &self.inner.credentials {
+            CredentialsSetting::Explicit(credentials) => credentials,
+            CredentialsSetting::Chain(_) => &"default chain",
+            CredentialsSetting::Unsigned => &"none",
+        };
         f.debug_struct("AwsSession")
-            .field("credentials", &self.inner.credentials)
+            .field("credentials", credentials)
             .field("region", &self.inner.region)
             .field("endpoint", &self.inner.endpoint)
             .field("profile_name", &self.inner.profile_name)
@@ -130,6 +242,7 @@ impl fmt::Debug for AwsSession {
 #[derive(Debug, Default)]
 pub struct AwsSessionBuilder {
     credentials: Option<Credentials>,
+    mfa_token_provider: Option<MfaTokenProvider>,
     region: Option<String>,
     profile_name: Option<String>,
     endpoint: EndpointOverrides,
@@ -197,6 +310,18 @@ impl AwsSessionBuilder {
         self
     }
 
+    /// Sets the callback that returns a one-time MFA code for a profile with `mfa_serial`. It
+    /// receives the serial number (or ARN) of the MFA device and is called again on every
+    /// refresh, because each code is valid once. Without one, such profiles fail with
+    /// [`Error::Credentials`].
+    pub fn mfa_token_provider(
+        mut self,
+        provider: impl Fn(&str) -> std::io::Result<String> + Send + Sync + 'static,
+    ) -> AwsSessionBuilder {
+        self.mfa_token_provider = Some(MfaTokenProvider(Arc::new(provider)));
+        self
+    }
+
     /// Sets where configuration is read from. Defaults to [`Environment::process`].
     pub fn environment(mut self, environment: Environment) -> AwsSessionBuilder {
         self.environment = Some(environment);
@@ -246,6 +371,11 @@ impl AwsSessionBuilder {
                         .map(str::to_string)
                 }),
         };
+        let endpoint_client = OnceLock::new();
+        let region = match region {
+            Some(region) => Some(region),
+            None => instance_region(&environment, profile, &endpoint_client)?,
+        };
         if let Some(region) = &region {
             check_region(region)?;
         }
@@ -257,7 +387,12 @@ impl AwsSessionBuilder {
 
         Ok(AwsSession {
             inner: Arc::new(SessionInner {
-                credentials: self.credentials,
+                credentials: match self.credentials {
+                    Some(credentials) => CredentialsSetting::Explicit(credentials),
+                    None => CredentialsSetting::Chain(DefaultChain::default()),
+                },
+                mfa_token_provider: self.mfa_token_provider,
+                endpoint_client,
                 region,
                 endpoint,
                 profiles: Arc::new(profiles),
@@ -266,6 +401,30 @@ impl AwsSessionBuilder {
                 transport: Transport::new(self.transport),
             }),
         })
+    }
+}
+
+/// Asks the instance metadata service for the region, when it is enabled. No answer means no
+/// region; a malformed setting or answer is an error.
+fn instance_region(
+    environment: &Environment,
+    profile: Option<&Section>,
+    endpoint_client: &OnceLock<EndpointClient>,
+) -> Result<Option<String>, Error> {
+    let profile_value = |key: &str| {
+        profile
+            .and_then(|profile| profile.get(key))
+            .map(str::to_string)
+    };
+    let Lookup::Found(imds) = Imds::from_environment(environment, &profile_value)? else {
+        return Ok(None);
+    };
+    match imds.region(endpoint_client.get_or_init(EndpointClient::new))? {
+        Lookup::Found(region) => Ok(Some(region)),
+        Lookup::NotFound(reason) => {
+            log::debug!("no region from the instance metadata service: {reason}");
+            Ok(None)
+        }
     }
 }
 
