@@ -59,7 +59,7 @@ pub(crate) struct EndpointResponse {
 /// Why a request to a credential endpoint got no response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FailureKind {
-    /// The connection was refused or could not be opened.
+    /// The connection was refused, could not be opened, or closed before a response.
     Unreachable,
     /// No complete response arrived within the timeout.
     Timeout,
@@ -193,7 +193,8 @@ fn read_failure(url: &str, timeout: Duration, error: std::io::Error) -> Endpoint
         | std::io::ErrorKind::ConnectionReset
         | std::io::ErrorKind::ConnectionAborted
         | std::io::ErrorKind::NotConnected
-        | std::io::ErrorKind::AddrNotAvailable => FailureKind::Unreachable,
+        | std::io::ErrorKind::AddrNotAvailable
+        | std::io::ErrorKind::UnexpectedEof => FailureKind::Unreachable,
         _ => FailureKind::Other,
     };
     EndpointFailure {
