@@ -14,6 +14,8 @@
 //!   `AWS_EC2_METADATA_DISABLED=true`. Before redirecting, the test checks that the session
 //!   built from the case's own settings resolves the recorded STS URL; the redirected run
 //!   turns FIPS and dual-stack off, which the endpoint rules reject with a custom endpoint.
+//! - The profile-provider suite runs with the profile selected on the builder, which makes the
+//!   chain skip the environment keys, as that suite's provider does.
 //! - The clock is the first response's `Date`, so the recorded credentials are fresh. Cases
 //!   without traffic run an hour before the expected expiration, or on the real clock.
 //! - The requests the chain sends are compared with the recording: method, path, form body
@@ -52,8 +54,6 @@ struct Difference {
     clock: Option<u64>,
     /// The region our signatures name where the recorded one is not the reference.
     signing_region: Option<&'static str>,
-    /// Variables removed from `env.json` before the run.
-    removed_variables: &'static [&'static str],
 }
 
 /// The value a form parameter must have where the recording is not the reference.
@@ -73,15 +73,7 @@ const DEFAULT: Difference = Difference {
     compare_signing_key: true,
     clock: None,
     signing_region: None,
-    removed_variables: &[],
 };
-
-/// Why the profile-provider suite's environment keys are removed: that suite runs the profile
-/// provider on its own, while this test runs the whole default chain, where environment keys
-/// come first.
-const PROFILE_ONLY: &str =
-    "the upstream case tests the profile provider alone; this test runs the whole \
-     default chain, in which AWS_ACCESS_KEY_ID would win, so the environment keys are removed";
 
 const DIFFERENCES: &[Difference] = &[
     Difference {
@@ -161,12 +153,6 @@ const DIFFERENCES: &[Difference] = &[
         case: "profile-provider/credential_process_invalid",
         why: "same outcome, our wording",
         error_contains: Some("credential_process `echo ...` returned invalid output: invalid JSON"),
-        ..DEFAULT
-    },
-    Difference {
-        case: "profile-provider/e2e_assume_role",
-        why: PROFILE_ONLY,
-        removed_variables: &["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_ACCOUNT_ID"],
         ..DEFAULT
     },
     Difference {
@@ -399,9 +385,6 @@ fn run_case(suite: &str, name: &str) -> Result<(), String> {
     .map(|(name, value)| (name, value.as_str().unwrap_or_default().to_string()))
     .collect();
     variables.remove("HOME");
-    for name in difference.removed_variables {
-        variables.remove(*name);
-    }
     for value in variables.values_mut() {
         if value.starts_with('/') && !value.starts_with("/v2/") {
             *value = files.relocate(value);
@@ -429,6 +412,21 @@ fn run_case(suite: &str, name: &str) -> Result<(), String> {
             })
             .unwrap_or(0)
     });
+    // The profile-provider suite tests the profile provider on its own. Selecting the profile on
+    // the builder does that within the whole chain: it skips the environment keys, which
+    // e2e_assume_role sets and must not use.
+    let selected_profile = variables
+        .get("AWS_PROFILE")
+        .cloned()
+        .unwrap_or_else(|| "default".to_string());
+    let builder = |environment: Environment| {
+        let builder = AwsSession::builder().environment(environment);
+        if suite == "profile-provider" {
+            builder.profile(selected_profile.clone())
+        } else {
+            builder
+        }
+    };
     let environment = |variables: &BTreeMap<String, String>| {
         let mut environment = Environment::empty().with_home_dir(files.root.join("home"));
         for (name, value) in variables {
@@ -446,8 +444,7 @@ fn run_case(suite: &str, name: &str) -> Result<(), String> {
     {
         let mut unredirected = variables.clone();
         unredirected.insert("AWS_EC2_METADATA_DISABLED".into(), "true".into());
-        let session = AwsSession::builder()
-            .environment(environment(&unredirected))
+        let session = builder(environment(&unredirected))
             .build()
             .map_err(|error| format!("building the session failed: {error}"))?;
         let client = StsClient::new(None, None, Some(session)).map_err(|e| e.to_string())?;
@@ -512,8 +509,7 @@ fn run_case(suite: &str, name: &str) -> Result<(), String> {
         variables.insert("AWS_EC2_METADATA_DISABLED".into(), "true".into());
     }
 
-    let result = AwsSession::builder()
-        .environment(environment(&variables))
+    let result = builder(environment(&variables))
         .build()
         .and_then(|session| session.credentials());
     check_result(&case_name, expected, difference, result)?;

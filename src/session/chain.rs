@@ -1,8 +1,9 @@
 //! The default credential chain: the sources the AWS SDKs try, in their order, and the
 //! refreshing cache in front of them.
 //!
-//! Order: environment variables, the selected profile of the shared files, web identity from
-//! the environment, the container endpoint, EC2 instance metadata. The first source that is
+//! Order: environment variables (skipped when the builder selects the profile), the selected
+//! profile of the shared files, web identity from the environment, the container endpoint,
+//! EC2 instance metadata. The first source that is
 //! configured is used, and used again for every refresh; if it fails, the chain does not fall
 //! through to the next one, so a broken profile never silently turns into an instance role.
 //! When none is configured, the error lists every source and why it gave nothing.
@@ -58,12 +59,20 @@ fn find_source(session: &AwsSession) -> Result<(Source, Credentials), Error> {
     let environment = session.environment();
     let mut tried = Vec::new();
 
-    match environment::credentials(environment)? {
-        Some(credentials) => return Ok((Source::Environment, credentials)),
-        None => tried.push(
-            "environment variables: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"
-                .to_string(),
-        ),
+    if session.profile_from_builder() {
+        tried.push(format!(
+            "environment variables: skipped because AwsSessionBuilder::profile selects profile \
+             `{}`",
+            session.profile_name()
+        ));
+    } else {
+        match environment::credentials(environment)? {
+            Some(credentials) => return Ok((Source::Environment, credentials)),
+            None => tried.push(
+                "environment variables: AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY are not set"
+                    .to_string(),
+            ),
+        }
     }
 
     match resolve(session.profiles(), session.profile_name()) {

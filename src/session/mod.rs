@@ -69,6 +69,9 @@ struct SessionInner {
     endpoint: EndpointSettings,
     profiles: Arc<ProfileSet>,
     profile_name: String,
+    /// Whether the builder selected the profile, which makes the chain skip the environment
+    /// keys.
+    profile_from_builder: bool,
     environment: Environment,
     transport: Transport,
 }
@@ -182,6 +185,7 @@ impl AwsSession {
                 endpoint: inner.endpoint.clone(),
                 profiles: Arc::clone(&inner.profiles),
                 profile_name: inner.profile_name.clone(),
+                profile_from_builder: inner.profile_from_builder,
                 environment: inner.environment.clone(),
                 transport: inner.transport.clone(),
             }),
@@ -191,6 +195,12 @@ impl AwsSession {
     /// Returns the agent for the container, instance metadata and SSO endpoints.
     pub(crate) fn endpoint_client(&self) -> &EndpointClient {
         self.inner.endpoint_client.get_or_init(EndpointClient::new)
+    }
+
+    /// Returns whether the profile was selected on the builder rather than by `AWS_PROFILE`
+    /// or by default.
+    pub(crate) fn profile_from_builder(&self) -> bool {
+        self.inner.profile_from_builder
     }
 
     pub(crate) fn mfa_token_provider(&self) -> Option<&MfaTokenProvider> {
@@ -275,6 +285,12 @@ impl AwsSessionBuilder {
 
     /// Selects the profile of the shared config and credentials files. Defaults to
     /// `AWS_PROFILE`, then `default`.
+    ///
+    /// A profile selected here also makes the default chain skip `AWS_ACCESS_KEY_ID` and the
+    /// related variables, as botocore does for a profile passed to its session (and the AWS
+    /// CLI for `--profile`): the program asked for this profile, so keys left in the
+    /// environment do not silently win, and `credential_source = Environment` can use them.
+    /// A profile selected by `AWS_PROFILE` comes after the environment keys, as in every SDK.
     pub fn profile(mut self, name: impl Into<String>) -> AwsSessionBuilder {
         self.profile_name = Some(name.into());
         self
@@ -351,6 +367,7 @@ impl AwsSessionBuilder {
         let environment = self.environment.unwrap_or_else(Environment::process);
 
         let profiles = load_profiles(&environment)?;
+        let profile_from_builder = self.profile_name.is_some();
         let profile_name = match self.profile_name {
             Some(name) => name,
             None => environment
@@ -397,6 +414,7 @@ impl AwsSessionBuilder {
                 endpoint,
                 profiles: Arc::new(profiles),
                 profile_name,
+                profile_from_builder,
                 environment,
                 transport: Transport::new(self.transport),
             }),
