@@ -53,7 +53,7 @@ impl ShiftedClock {
     }
 }
 
-/// The `[profile base]` section with alice's static keys.
+/// Returns the `[profile base]` section with alice's static keys.
 fn base_profile(server: &MotoServer) -> String {
     format!(
         "[profile base]\naws_access_key_id = {}\naws_secret_access_key = {}\n",
@@ -90,7 +90,7 @@ fn caller_arn(session: AwsSession) -> String {
 fn role_chain_through_two_profiles() {
     let server = MotoServer::shared_verifying();
     // moto checks trust policies by caller ARN, and trusted-role trusts alice but not a role
-    // session; it lets any caller assume a role that does not exist, which the second hop does.
+    // session. moto lets any caller assume a role that does not exist, so the second hop does.
     let first = server.role_arn(TRUSTED_ROLE);
     let second = server.role_arn("chain-target");
     let home = Home::with_config(&format!(

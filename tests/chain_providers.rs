@@ -69,7 +69,7 @@ impl Clock {
     }
 }
 
-/// An environment with no variables but `AWS_EC2_METADATA_DISABLED=true`, the home directory
+/// Returns an environment with no variables but `AWS_EC2_METADATA_DISABLED=true`, the home directory
 /// and the clock.
 fn environment(home: &Home, clock: &Clock) -> Environment {
     let clock = clock.clone();
@@ -87,7 +87,7 @@ fn session(environment: Environment) -> AwsSession {
         .unwrap()
 }
 
-/// RFC 3339 text for `seconds` after [`START`].
+/// Formats the time `seconds_after_start` after [`START`] as RFC 3339.
 fn timestamp(seconds_after_start: u64) -> String {
     time::OffsetDateTime::from_unix_timestamp((START + seconds_after_start) as i64)
         .unwrap()
@@ -374,13 +374,13 @@ fn instance_metadata_that_does_not_answer_is_skipped() {
             "{endpoint}: {message}"
         );
         assert!(
-            message.contains("instance metadata: no instance metadata service answered"),
+            message.contains("instance metadata: no instance metadata service responded"),
             "{endpoint}: {message}"
         );
     }
 }
 
-/// The SSO token cache file for `name`: the SHA-1 of the session name or start URL.
+/// Returns the SSO token cache file for `name`: the SHA-1 of the session name or start URL.
 fn sso_cache_path(name: &str) -> String {
     use sha1::{Digest, Sha1};
     let hex: String = Sha1::digest(name.as_bytes())
@@ -495,7 +495,7 @@ fn sso_token_is_refreshed_and_written_back() {
 }
 
 #[test]
-fn expired_sso_token_without_refresh_says_to_log_in() {
+fn expired_legacy_sso_token_needs_login() {
     let home = Home::new();
     let clock = Clock::new();
     home.write(

@@ -23,9 +23,9 @@ use crate::{Credentials, Error};
 pub(crate) const EXPIRY_MARGIN: Duration = Duration::from_secs(10);
 /// The latest point of refresh before expiration, however long the credentials last.
 pub(crate) const MAX_REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
-/// The wait before the first retry of a failed refresh; it doubles with each failure.
+/// The wait before the first retry of a failed refresh. It doubles with each failure.
 const FIRST_BACKOFF: Duration = Duration::from_secs(5);
-/// The longest wait between refresh attempts.
+/// The maximum wait between refresh attempts.
 const MAX_BACKOFF: Duration = Duration::from_secs(5 * 60);
 
 /// Credentials with the times at which they need refreshing and stop being usable.

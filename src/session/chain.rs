@@ -4,7 +4,7 @@
 //! Order: environment variables (skipped when the builder selects the profile), the selected
 //! profile of the shared files, web identity from the environment, the container endpoint,
 //! EC2 instance metadata. The first source that is
-//! configured is used, and used again for every refresh; if it fails, the chain does not fall
+//! configured is used, and used again for every refresh. If it fails, the chain does not fall
 //! through to the next one, so a broken profile never silently turns into an instance role.
 //! When none is configured, the error lists every source and why it gave nothing.
 
@@ -38,7 +38,7 @@ pub(crate) struct DefaultChain {
 }
 
 impl DefaultChain {
-    /// Returns cached credentials, loading or refreshing them as the cache rules say.
+    /// Returns cached credentials, loading or refreshing them by the cache rules.
     pub(crate) fn credentials(&self, session: &AwsSession) -> Result<Credentials, Error> {
         let now = || session.environment().now();
         self.cache.get(&now, &mut || {

@@ -23,7 +23,7 @@ pub struct Environment {
     home_dir: Option<PathBuf>,
     clock: Clock,
     /// Whether the EC2 instance metadata service is asked for credentials and the region
-    /// when no variable says otherwise.
+    /// when no variable sets it.
     instance_metadata_by_default: bool,
 }
 

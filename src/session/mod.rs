@@ -22,9 +22,12 @@ use providers::http::EndpointClient;
 use providers::imds::Imds;
 use providers::Lookup;
 
+/// The callback of [`AwsSessionBuilder::mfa_token_provider`].
+type MfaCallback = dyn Fn(&str) -> std::io::Result<String> + Send + Sync;
+
 /// The callback that returns a one-time code for an MFA device serial number or ARN.
 #[derive(Clone)]
-pub(crate) struct MfaTokenProvider(Arc<dyn Fn(&str) -> std::io::Result<String> + Send + Sync>);
+pub(crate) struct MfaTokenProvider(Arc<MfaCallback>);
 
 impl MfaTokenProvider {
     /// Asks the callback for a code for the device `serial`.
@@ -51,12 +54,12 @@ pub struct AwsSession {
     inner: Arc<SessionInner>,
 }
 
-/// Where a session's credentials come from.
+/// The source of a session's credentials.
 enum CredentialsSetting {
     /// Given on the builder; never refreshed.
     Explicit(Credentials),
     /// The default chain with its cache.
-    Chain(DefaultChain),
+    Chain(Box<DefaultChain>),
     /// None: the session of an unsigned call made inside the chain.
     Unsigned,
 }
@@ -406,7 +409,7 @@ impl AwsSessionBuilder {
             inner: Arc::new(SessionInner {
                 credentials: match self.credentials {
                     Some(credentials) => CredentialsSetting::Explicit(credentials),
-                    None => CredentialsSetting::Chain(DefaultChain::default()),
+                    None => CredentialsSetting::Chain(Box::default()),
                 },
                 mfa_token_provider: self.mfa_token_provider,
                 endpoint_client,
@@ -422,8 +425,8 @@ impl AwsSessionBuilder {
     }
 }
 
-/// Asks the instance metadata service for the region, when it is enabled. No answer means no
-/// region; a malformed setting or answer is an error.
+/// Asks the instance metadata service for the region, when it is enabled. No response means no
+/// region, but a malformed setting or response is an error.
 fn instance_region(
     environment: &Environment,
     profile: Option<&Section>,

@@ -102,7 +102,7 @@ impl ContainerSource {
                 }
                 Ok(response) if response.status < 500 => {
                     return Err(Error::credentials(format!(
-                        "the container credentials endpoint {} answered HTTP {}; check \
+                        "the container credentials endpoint {} returned HTTP {}; check \
                          AWS_CONTAINER_AUTHORIZATION_TOKEN(_FILE) and the task or pod role",
                         self.url, response.status
                     )));

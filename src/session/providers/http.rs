@@ -56,7 +56,7 @@ pub(crate) struct EndpointResponse {
     pub(crate) body: String,
 }
 
-/// Why a request to a credential endpoint got no response.
+/// The cause of a request to a credential endpoint getting no response.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum FailureKind {
     /// The connection was refused, could not be opened, or closed before a response.

@@ -21,7 +21,7 @@ const CREDENTIALS_PATH: &str = "/latest/meta-data/iam/security-credentials/";
 const REGION_PATH: &str = "/latest/meta-data/placement/region";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1);
 
-/// Where and how to reach the instance metadata service.
+/// The endpoint, timeout and attempt count of the instance metadata service.
 #[derive(Debug, Clone)]
 pub(crate) struct Imds {
     endpoint: String,
@@ -130,7 +130,7 @@ impl Imds {
     }
 
     /// Fetches the instance role's credentials. Returns `NotFound` when no metadata service
-    /// answers, when it refuses IMDSv2 tokens, or when no role is attached to the instance.
+    /// responds, when it rejects IMDSv2 tokens, or when no role is attached to the instance.
     pub(crate) fn credentials(
         &self,
         client: &EndpointClient,
@@ -150,7 +150,7 @@ impl Imds {
             404 => None,
             status => {
                 return Err(Error::credentials(format!(
-                    "the instance metadata service at {} answered HTTP {status} for the \
+                    "the instance metadata service at {} returned HTTP {status} for the \
                      instance role name",
                     self.endpoint
                 )))
@@ -167,7 +167,7 @@ impl Imds {
         let document = self.get(client, &format!("{CREDENTIALS_PATH}{role}"), &token)?;
         if document.status != 200 {
             return Err(Error::credentials(format!(
-                "the instance metadata service at {} answered HTTP {} for the credentials of \
+                "the instance metadata service at {} returned HTTP {} for the credentials of \
                  role {role}",
                 self.endpoint, document.status
             )));
@@ -186,7 +186,7 @@ impl Imds {
         let region = response.body.trim();
         if response.status != 200 || region.is_empty() {
             return Err(Error::config(format!(
-                "the instance metadata service at {} answered HTTP {} without a region",
+                "the instance metadata service at {} returned HTTP {} without a region",
                 self.endpoint, response.status
             )));
         }
@@ -209,7 +209,7 @@ impl Imds {
                 Err(failure) => {
                     return match failure.kind {
                         FailureKind::Unreachable | FailureKind::Timeout => Ok(Lookup::NotFound(
-                            format!("no instance metadata service answered: {failure}"),
+                            format!("no instance metadata service responded: {failure}"),
                         )),
                         FailureKind::Other => Err(Error::credentials(format!(
                             "the instance metadata token request failed: {failure}"
@@ -222,13 +222,13 @@ impl Imds {
             200 if !response.body.trim().is_empty() => {
                 Ok(Lookup::Found(response.body.trim().to_string()))
             }
-            403 | 404 | 405 => Ok(Lookup::NotFound(format!(
+            403..=405 => Ok(Lookup::NotFound(format!(
                 "the instance metadata service at {} refused an IMDSv2 session token (HTTP {}); \
                  this crate does not use IMDSv1",
                 self.endpoint, response.status
             ))),
             status => Err(Error::credentials(format!(
-                "the instance metadata service at {} answered HTTP {status} to the IMDSv2 token \
+                "the instance metadata service at {} returned HTTP {status} to the IMDSv2 token \
                  request",
                 self.endpoint
             ))),

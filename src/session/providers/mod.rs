@@ -23,7 +23,7 @@ use crate::{Credentials, Error};
 pub(crate) enum Lookup<T> {
     /// The source is configured.
     Found(T),
-    /// The source is not configured; the text says why, for the "no credentials" error.
+    /// The source is not configured; the text gives the reason for the "no credentials" error.
     NotFound(String),
 }
 
@@ -79,8 +79,8 @@ pub(crate) struct MetadataCredentials {
 }
 
 impl MetadataCredentials {
-    /// Parses the document and checks that it holds complete credentials. `source` names the
-    /// endpoint in error messages. The body is never quoted, because it may hold secrets.
+    /// Parses the document and checks that it contains complete credentials. `source` names the
+    /// endpoint in error messages. The body is never quoted, because it may contain secrets.
     pub(crate) fn parse(body: &str, source: &str) -> Result<Credentials, Error> {
         let document: MetadataCredentials = serde_json::from_str(body).map_err(|error| {
             Error::credentials(format!(

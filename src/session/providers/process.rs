@@ -125,9 +125,9 @@ impl ProcessSource {
                 Ok(Some(status)) => return Ok(status),
                 Ok(None) if started.elapsed() < self.timeout => std::thread::sleep(POLL_INTERVAL),
                 Ok(None) => {
-                    // NOTE: this kills the shell only. Commands it started keep running until
-                    // they end; they are not put in a process group of their own because that
-                    // would cut them off from the terminal that MFA prompts read from.
+                    // NOTE: this kills the shell only, so commands it started keep running until
+                    // they end. They get no process group of their own, because that would cut
+                    // them off from the terminal that MFA prompts read from.
                     let _ = child.kill();
                     let _ = child.wait();
                     return Err(Error::credentials(format!(

@@ -5,7 +5,7 @@
 //! cases:
 //! - A profile with `role_arn` is assumed with the credentials of its `source_profile` (a
 //!   chain of any length) or of its `credential_source`. A source profile that has static
-//!   keys of its own stops the chain there, even if it also has `role_arn`; a profile that
+//!   keys of its own stops the chain there, even if it also has `role_arn`. A profile that
 //!   names itself as its source uses its own static keys.
 //! - A profile with `role_arn` and `web_identity_token_file` is a web identity base.
 //! - Otherwise the base is the profile's SSO settings, then its static keys, then its
@@ -20,7 +20,7 @@ use super::web_identity::WebIdentitySource;
 use crate::session::profile::{ProfileSet, Section};
 use crate::{Credentials, Error};
 
-/// Where a profile's base credentials come from.
+/// The source of a profile's base credentials.
 #[derive(Debug, Clone)]
 pub(crate) enum BaseSource {
     /// `aws_access_key_id` and `aws_secret_access_key`, with `aws_session_token` and
@@ -75,11 +75,11 @@ pub(crate) struct ProfileChain {
     pub(crate) roles: Vec<RoleLink>,
 }
 
-/// Why a profile gives no chain.
+/// The reason a profile resolves to no chain.
 #[derive(Debug)]
 pub(crate) enum ResolveError {
     /// The selected profile does not exist or has no credential settings, so the default chain
-    /// goes on to the next source. The text says which.
+    /// goes on to the next source. The text gives the reason.
     NotConfigured(String),
     /// The profile's credential settings are wrong: an [`Error::Config`].
     Invalid(Error),

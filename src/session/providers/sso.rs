@@ -4,7 +4,7 @@
 //! Facts from botocore 1.44.8 (`utils.SSOTokenLoader`, `tokens.SSOTokenProvider`) and the
 //! `sso` and `sso-oidc` service models it ships:
 //! - The token cache is `~/.aws/sso/cache/<SHA-1 hex of the sso-session name>.json`, or of the
-//!   start URL for legacy profiles without `sso_session`. It holds `accessToken` and
+//!   start URL for legacy profiles without `sso_session`. It contains `accessToken` and
 //!   `expiresAt`, and for `sso-session` logins also `refreshToken`, `clientId`,
 //!   `clientSecret` and `registrationExpiresAt`.
 //! - A token of an `sso-session` within 15 minutes of expiring is refreshed with the OIDC
@@ -111,7 +111,7 @@ impl SsoSource {
             }
             status => {
                 return Err(Error::credentials(format!(
-                    "the SSO portal answered HTTP {status} to GetRoleCredentials for role \
+                    "the SSO portal returned HTTP {status} to GetRoleCredentials for role \
                      {role_name} in account {account_id} (profile `{}`)",
                     self.profile
                 )))
@@ -271,7 +271,7 @@ impl SsoSource {
         })?;
         if response.status != 200 {
             return Err(Error::credentials(format!(
-                "the SSO OIDC CreateToken call answered HTTP {}",
+                "the SSO OIDC CreateToken call returned HTTP {}",
                 response.status
             )));
         }
