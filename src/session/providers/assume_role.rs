@@ -46,12 +46,7 @@ impl RoleLink {
                     self.profile
                 ))
             })?;
-            // TODO: send SerialNumber and TokenCode once AssumeRoleRequest has them.
-            let _ = code;
-            return Err(Error::credentials(format!(
-                "profile `{}` sets mfa_serial {serial}, which this build cannot send yet",
-                self.profile
-            )));
+            request = request.serial_number(serial).token_code(code.trim());
         }
 
         let failed = |error: Error| {

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 
 use super::{default_session_name, with_role_account, Lookup};
 use crate::session::{AwsSession, Environment};
+use crate::AssumeRoleWithWebIdentityRequest;
 use crate::{Credentials, Error, StsClient};
 
 /// A role to assume with the token in a file.
@@ -89,11 +90,10 @@ impl WebIdentitySource {
             )
         };
         let client = StsClient::new(None, None, Some(session.clone())).map_err(failed)?;
-        // TODO: call AssumeRoleWithWebIdentity once the operation exists.
-        let _ = (session_name, token, client);
-        let output: crate::AssumeRoleOutput = return Err(failed(Error::credentials(
-            "AssumeRoleWithWebIdentity is not available in this build yet",
-        )));
+        let request = AssumeRoleWithWebIdentityRequest::new(&self.role_arn, session_name, token);
+        let output = client
+            .assume_role_with_web_identity(&request)
+            .map_err(failed)?;
 
         let assumed_role_user = output.assumed_role_user().cloned();
         Ok(with_role_account(
