@@ -534,3 +534,151 @@ fn source_profile_cycle_names_the_path() {
     assert!(matches!(error, Error::Config { .. }), "{error:?}");
     assert!(error.to_string().contains("a -> b -> c -> a"), "{error}");
 }
+
+/// Returns an AssumeRole or AssumeRoleWithWebIdentity response body.
+fn role_response(operation: &str, key: &str, expires_after: u64) -> String {
+    format!(
+        "<{operation}Response xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><{operation}Result>\
+         <AssumedRoleUser><AssumedRoleId>AROA:s</AssumedRoleId>\
+         <Arn>arn:aws:sts::444455556666:assumed-role/r/s</Arn></AssumedRoleUser>\
+         <Credentials><AccessKeyId>{key}</AccessKeyId><SecretAccessKey>s</SecretAccessKey>\
+         <SessionToken>t</SessionToken><Expiration>{}</Expiration></Credentials>\
+         </{operation}Result></{operation}Response>",
+        timestamp(expires_after)
+    )
+}
+
+/// Decodes the form body of a recorded request into its parameters.
+fn form(body: &[u8]) -> std::collections::BTreeMap<String, String> {
+    let text = String::from_utf8_lossy(body).replace('+', " ");
+    text.split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(name, value)| {
+            let mut decoded = Vec::new();
+            let bytes = value.as_bytes();
+            let mut index = 0;
+            while index < bytes.len() {
+                if bytes[index] == b'%' && index + 2 < bytes.len() {
+                    let hex = std::str::from_utf8(&bytes[index + 1..index + 3]).unwrap();
+                    decoded.push(u8::from_str_radix(hex, 16).unwrap());
+                    index += 3;
+                } else {
+                    decoded.push(bytes[index]);
+                    index += 1;
+                }
+            }
+            (name.to_string(), String::from_utf8(decoded).unwrap())
+        })
+        .collect()
+}
+
+#[test]
+fn web_identity_token_file_is_read_on_every_refresh() {
+    let home = Home::new();
+    let clock = Clock::new();
+    let sts = FaultServer::start(vec![
+        ok(role_response(
+            "AssumeRoleWithWebIdentity",
+            "ASIAWEB1",
+            3_600,
+        )),
+        ok(role_response(
+            "AssumeRoleWithWebIdentity",
+            "ASIAWEB2",
+            7_200,
+        )),
+    ]);
+    let token_file = home.write("token.jwt", "first.token.value\n");
+    let environment = environment(&home, &clock)
+        .with_var("AWS_ENDPOINT_URL_STS", sts.endpoint())
+        .with_var("AWS_WEB_IDENTITY_TOKEN_FILE", token_file.to_str().unwrap())
+        .with_var("AWS_ROLE_ARN", "arn:aws:iam::444455556666:role/web")
+        .with_var("AWS_ROLE_SESSION_NAME", "pod");
+    let session = session(environment);
+
+    let first = session.credentials().unwrap();
+    assert_eq!(first.access_key_id(), "ASIAWEB1");
+    assert_eq!(first.account_id(), Some("444455556666"));
+    std::fs::write(&token_file, "second.token.value").unwrap();
+    clock.advance(2_700);
+    assert_eq!(session.credentials().unwrap().access_key_id(), "ASIAWEB2");
+
+    let requests = sts.requests();
+    assert_eq!(requests.len(), 2);
+    for (request, token) in requests
+        .iter()
+        .zip(["first.token.value", "second.token.value"])
+    {
+        let parameters = form(&request.body);
+        assert_eq!(parameters["Action"], "AssumeRoleWithWebIdentity");
+        assert_eq!(parameters["WebIdentityToken"], token);
+        assert_eq!(parameters["RoleSessionName"], "pod");
+        assert_eq!(
+            request.header("authorization"),
+            None,
+            "the call is unsigned"
+        );
+    }
+}
+
+#[test]
+fn profile_role_settings_reach_assume_role() {
+    let home = Home::new();
+    let clock = Clock::new();
+    let sts = FaultServer::start(vec![
+        ok(role_response("AssumeRole", "ASIAROLE1", 3_600)),
+        ok(role_response("AssumeRole", "ASIAROLE2", 7_200)),
+    ]);
+    home.write(
+        ".aws/config",
+        "[profile base]\naws_access_key_id = AKIDBASE\naws_secret_access_key = s\n\
+         [profile admin]\nrole_arn = arn:aws:iam::444455556666:role/admin\nsource_profile = base\n\
+         mfa_serial = arn:aws:iam::111122223333:mfa/alice\nexternal_id = partner-42\n\
+         duration_seconds = 3600\nsource_identity = alice\nrole_session_name = alice-admin\n",
+    );
+    let codes = Arc::new(AtomicU64::new(0));
+    let session = AwsSession::builder()
+        .environment(environment(&home, &clock).with_var("AWS_ENDPOINT_URL_STS", sts.endpoint()))
+        .region("eu-west-1")
+        .profile("admin")
+        .mfa_token_provider({
+            let codes = Arc::clone(&codes);
+            move |_serial: &str| {
+                Ok(format!(
+                    "{:06}\n",
+                    100_000 + codes.fetch_add(1, Ordering::SeqCst)
+                ))
+            }
+        })
+        .build()
+        .unwrap();
+
+    assert_eq!(session.credentials().unwrap().access_key_id(), "ASIAROLE1");
+    clock.advance(2_700);
+    assert_eq!(session.credentials().unwrap().access_key_id(), "ASIAROLE2");
+
+    let requests = sts.requests();
+    assert_eq!(requests.len(), 2);
+    for (request, code) in requests.iter().zip(["100000", "100001"]) {
+        let parameters = form(&request.body);
+        assert_eq!(parameters["Action"], "AssumeRole");
+        assert_eq!(
+            parameters["RoleArn"],
+            "arn:aws:iam::444455556666:role/admin"
+        );
+        assert_eq!(parameters["RoleSessionName"], "alice-admin");
+        assert_eq!(
+            parameters["SerialNumber"],
+            "arn:aws:iam::111122223333:mfa/alice"
+        );
+        assert_eq!(parameters["TokenCode"], code);
+        assert_eq!(parameters["ExternalId"], "partner-42");
+        assert_eq!(parameters["DurationSeconds"], "3600");
+        assert_eq!(parameters["SourceIdentity"], "alice");
+        let authorization = request.header("authorization").unwrap();
+        assert!(
+            authorization.contains("Credential=AKIDBASE/20300101/eu-west-1/sts/aws4_request"),
+            "{authorization}"
+        );
+    }
+}
