@@ -86,14 +86,18 @@ impl AwsSession {
         AwsSessionBuilder::default()
     }
 
-    /// Builds a session from the process environment: `AWS_REGION` (else
-    /// `AWS_DEFAULT_REGION`), `AWS_ENDPOINT_URL_STS` (else `AWS_ENDPOINT_URL`), and, at the
-    /// first signed call, `AWS_ACCESS_KEY_ID`, `AWS_SECRET_ACCESS_KEY` and `AWS_SESSION_TOKEN`.
+    /// Builds a session from the process environment and the shared config and credentials
+    /// files, as the AWS CLI reads them.
+    ///
+    /// The region comes from `AWS_REGION`, `AWS_DEFAULT_REGION`, the profile's `region`, then
+    /// the EC2 instance metadata service unless `AWS_EC2_METADATA_DISABLED=true`. Credentials
+    /// come from the default chain at the first signed call (see
+    /// [`AwsSession::credentials`]).
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] when a setting is malformed, such as an endpoint URL that is not
-    /// `http://` or `https://`.
+    /// [`Error::Config`] when a setting or a shared file is malformed, such as an endpoint URL
+    /// that is not `http://` or `https://`.
     pub fn from_env() -> Result<AwsSession, Error> {
         AwsSession::builder().build()
     }
@@ -264,14 +268,16 @@ pub struct AwsSessionBuilder {
 }
 
 impl AwsSessionBuilder {
-    /// Sets the credentials to sign with. Defaults to the credentials found in the environment.
+    /// Sets the credentials to sign with; they are never refreshed. Defaults to the default
+    /// chain described at [`AwsSession::credentials`].
     pub fn credentials(mut self, credentials: Credentials) -> AwsSessionBuilder {
         self.credentials = Some(credentials);
         self
     }
 
     /// Sets the region, such as `eu-west-1`. Defaults to `AWS_REGION`, then
-    /// `AWS_DEFAULT_REGION`.
+    /// `AWS_DEFAULT_REGION`, then the profile's `region`, then the EC2 instance metadata
+    /// service when it is enabled.
     pub fn region(mut self, region: impl Into<String>) -> AwsSessionBuilder {
         self.region = Some(region.into());
         self
