@@ -140,8 +140,8 @@ impl AwsSession {
     /// Returns the current credentials: the builder's, or those of the first configured
     /// source of the default chain, loading or refreshing them as needed.
     ///
-    /// The chain's sources, in order: `AWS_ACCESS_KEY_ID` and the related variables; the
-    /// selected profile of the shared files (static keys, roles assumed through
+    /// The chain's sources, in order: `AWS_ACCESS_KEY_ID` and the related variables (skipped
+    /// when [`AwsSessionBuilder::profile`] selects the profile); the selected profile of the shared files (static keys, roles assumed through
     /// `source_profile` or `credential_source`, `web_identity_token_file`,
     /// `credential_process`, SSO); web identity from `AWS_WEB_IDENTITY_TOKEN_FILE` and
     /// `AWS_ROLE_ARN`; the container endpoint; EC2 instance metadata (IMDSv2). The source
@@ -150,8 +150,9 @@ impl AwsSession {
     /// Temporary credentials are cached and shared by every clone of the session. They are
     /// refreshed once less than a quarter of their lifetime remains (at most 15 minutes
     /// before they expire), by one thread while the others keep using the current ones. A
-    /// failed refresh keeps the current credentials and is retried with backoff; credentials
-    /// within 10 seconds of their expiration are never returned.
+    /// failed refresh keeps the current credentials and is retried with backoff. The chain
+    /// never returns credentials within 10 seconds of their expiration, and explicit
+    /// credentials are rejected once expired.
     ///
     /// # Errors
     ///
