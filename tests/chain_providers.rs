@@ -682,3 +682,33 @@ fn profile_role_settings_reach_assume_role() {
         );
     }
 }
+
+#[test]
+fn region_precedence() {
+    let home = Home::new();
+    let clock = Clock::new();
+    home.write(".aws/config", "[default]\nregion = ap-southeast-2\n");
+    let build = |environment: Environment| {
+        AwsSession::builder()
+            .environment(environment)
+            .build()
+            .unwrap()
+            .region()
+            .map(str::to_string)
+    };
+    let base = environment(&home, &clock);
+    assert_eq!(build(base.clone()).as_deref(), Some("ap-southeast-2"));
+
+    let with_default = base.clone().with_var("AWS_DEFAULT_REGION", "eu-north-1");
+    assert_eq!(build(with_default.clone()).as_deref(), Some("eu-north-1"));
+
+    let with_region = with_default.with_var("AWS_REGION", "sa-east-1");
+    assert_eq!(build(with_region.clone()).as_deref(), Some("sa-east-1"));
+
+    let explicit = AwsSession::builder()
+        .environment(with_region)
+        .region("us-west-2")
+        .build()
+        .unwrap();
+    assert_eq!(explicit.region(), Some("us-west-2"));
+}
