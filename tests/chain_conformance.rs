@@ -57,8 +57,8 @@ struct Difference {
     /// The region our signatures name where the recorded one is not the reference.
     signing_region: Option<&'static str>,
     /// Whether the case needs the STS pipeline to retry a failed attempt. In a build whose
-    /// pipeline sends each call once, such a case is not applicable, which the test tells
-    /// from the single request it receives.
+    /// pipeline sends each call once, such a case is not applicable. The test detects that
+    /// build by the single request the local STS receives.
     needs_retries: bool,
 }
 

@@ -573,7 +573,7 @@ fn form(body: &[u8]) -> std::collections::BTreeMap<String, String> {
 }
 
 #[test]
-fn web_identity_token_file_is_read_on_every_refresh() {
+fn web_identity_token_reread_on_refresh() {
     let home = Home::new();
     let clock = Clock::new();
     let sts = FaultServer::start(vec![
