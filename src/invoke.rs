@@ -192,6 +192,7 @@ mod tests {
             status,
             request_id: Some("header-id".to_string()),
             date: None,
+            retry_after: None,
             body: body.as_bytes().to_vec(),
         }
     }
