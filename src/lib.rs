@@ -49,3 +49,4 @@ pub use operations::{
     GetCallerIdentityRequest,
 };
 pub use session::{AwsSession, AwsSessionBuilder, Environment};
+pub use transport::retry::RetryMode;

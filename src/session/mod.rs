@@ -6,10 +6,17 @@ pub(crate) mod providers;
 pub use env::Environment;
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use crate::transport::http::{Transport, TransportSettings};
+use crate::transport::proxy::ProxySettings;
+use crate::transport::retry::RetryMode;
+use crate::transport::settings::{
+    resolve_ca_bundle, resolve_retry_config, ProfileReliabilitySettings, ReliabilityOverrides,
+};
+use crate::transport::{tls, Reliability};
 use crate::{Credentials, Error};
 
 /// The configuration that STS clients share: where credentials come from, the region, an
@@ -29,6 +36,7 @@ struct SessionInner {
     endpoint_url: Option<String>,
     environment: Environment,
     transport: Transport,
+    reliability: Reliability,
 }
 
 impl AwsSession {
@@ -86,6 +94,27 @@ impl AwsSession {
     pub(crate) fn transport(&self) -> &Transport {
         &self.inner.transport
     }
+
+    /// Returns the maximum number of attempts per call, the first one included.
+    pub fn max_attempts(&self) -> u32 {
+        self.inner.reliability.retry.max_attempts
+    }
+
+    /// Returns the retry mode.
+    pub fn retry_mode(&self) -> RetryMode {
+        self.inner.reliability.retry.mode
+    }
+
+    /// Returns the offset added to the clock when signing: zero until STS rejects a request
+    /// for its time with a `Date` header more than 4 minutes away from the local clock, then
+    /// the server's time minus the local time. Clones of the session share it.
+    pub fn clock_offset(&self) -> time::Duration {
+        self.inner.reliability.clock_offset.get()
+    }
+
+    pub(crate) fn reliability(&self) -> &Reliability {
+        &self.inner.reliability
+    }
 }
 
 impl fmt::Debug for AwsSession {
@@ -107,6 +136,7 @@ pub struct AwsSessionBuilder {
     endpoint_url: Option<String>,
     environment: Option<Environment>,
     transport: TransportSettings,
+    reliability: ReliabilityOverrides,
 }
 
 impl AwsSessionBuilder {
@@ -149,12 +179,43 @@ impl AwsSessionBuilder {
         self
     }
 
+    /// Sets the maximum number of attempts per call, the first one included; 1 turns retries
+    /// off. Defaults to `AWS_MAX_ATTEMPTS`, then the profile's `max_attempts`, then 3.
+    pub fn max_attempts(mut self, max_attempts: u32) -> AwsSessionBuilder {
+        self.reliability.max_attempts = Some(max_attempts);
+        self
+    }
+
+    /// Sets the retry mode. Defaults to `AWS_RETRY_MODE`, then the profile's `retry_mode`,
+    /// then [`RetryMode::Standard`].
+    pub fn retry_mode(mut self, mode: RetryMode) -> AwsSessionBuilder {
+        self.reliability.retry_mode = Some(mode);
+        self
+    }
+
+    /// Sets the largest backoff before the first retry. The backoff doubles with each retry up
+    /// to 20 seconds, and the actual wait is a random fraction of it (full jitter). Defaults
+    /// to 1 second, as in the AWS SDKs.
+    pub fn initial_backoff(mut self, backoff: Duration) -> AwsSessionBuilder {
+        self.reliability.initial_backoff = Some(backoff);
+        self
+    }
+
+    /// Sets a PEM file of CA certificates that replace the default roots (Mozilla's, through
+    /// webpki-roots) for verifying STS's certificate, as the AWS CLI's `--ca-bundle` does.
+    /// Defaults to `AWS_CA_BUNDLE`, then the profile's `ca_bundle`.
+    pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> AwsSessionBuilder {
+        self.reliability.ca_bundle = Some(path.into());
+        self
+    }
+
     /// Builds the session, reading unset settings from the environment.
     ///
     /// # Errors
     ///
     /// [`Error::Config`] when a setting is malformed, such as an endpoint URL that is not
-    /// `http://` or `https://`.
+    /// `http://` or `https://`, a maximum number of attempts of 0, a proxy URL that cannot be
+    /// parsed, or a CA bundle that cannot be read.
     pub fn build(self) -> Result<AwsSession, Error> {
         let environment = self.environment.unwrap_or_else(Environment::process);
 
@@ -178,13 +239,24 @@ impl AwsSessionBuilder {
             check_endpoint_url(url)?;
         }
 
+        // TODO: feed the selected profile's max_attempts, retry_mode and ca_bundle here once
+        // the profile parser exists; until then the profile contributes nothing.
+        let profile = ProfileReliabilitySettings::from_profile(None, None, None);
+        let retry = resolve_retry_config(&self.reliability, &environment, profile)?;
+        let mut transport = self.transport;
+        transport.proxies = ProxySettings::from_environment(&environment)?;
+        if let Some(path) = resolve_ca_bundle(&self.reliability, &environment, profile) {
+            transport.root_certs = Some(tls::load_ca_bundle(&path)?);
+        }
+
         Ok(AwsSession {
             inner: Arc::new(SessionInner {
                 credentials: self.credentials,
                 region,
                 endpoint_url,
                 environment,
-                transport: Transport::new(self.transport),
+                transport: Transport::new(transport),
+                reliability: Reliability::new(retry),
             }),
         })
     }
