@@ -34,6 +34,7 @@
 
 mod client;
 mod credentials;
+mod endpoint;
 mod error;
 mod invoke;
 mod operations;
@@ -48,5 +49,5 @@ pub use operations::{
     AssumeRoleOutput, AssumeRoleRequest, AssumedRoleUser, CallerIdentity, GetCallerIdentityOutput,
     GetCallerIdentityRequest,
 };
-pub use session::{AwsSession, AwsSessionBuilder, Environment};
+pub use session::{AwsSession, AwsSessionBuilder, Environment, StsRegionalEndpoints};
 pub use transport::retry::RetryMode;
