@@ -316,13 +316,17 @@ impl AwsSessionBuilder {
             check_endpoint_url(url)?;
         }
 
-        // TODO: feed the selected profile's max_attempts, retry_mode and ca_bundle here once
-        // the profile parser exists; until then the profile contributes nothing.
-        let profile = ProfileReliabilitySettings::from_profile(None, None, None);
-        let retry = resolve_retry_config(&self.reliability, &environment, profile)?;
+        let profile_setting = |name: &str| profile.and_then(|profile| profile.get(name));
+        let profile_reliability = ProfileReliabilitySettings::from_profile(
+            profile_setting("max_attempts"),
+            profile_setting("retry_mode"),
+            profile_setting("ca_bundle"),
+        );
+        let retry = resolve_retry_config(&self.reliability, &environment, profile_reliability)?;
         let mut transport = self.transport;
         transport.proxies = ProxySettings::from_environment(&environment)?;
-        if let Some(path) = resolve_ca_bundle(&self.reliability, &environment, profile) {
+        let ca_bundle = resolve_ca_bundle(&self.reliability, &environment, profile_reliability);
+        if let Some(path) = ca_bundle {
             transport.root_certs = Some(tls::load_ca_bundle(&path)?);
         }
 

@@ -31,8 +31,8 @@ pub(crate) struct ProfileReliabilitySettings<'a> {
 
 impl<'a> ProfileReliabilitySettings<'a> {
     /// Collects the profile's `max_attempts`, `retry_mode` and `ca_bundle` values for
-    /// [`resolve_retry_config`] and [`resolve_ca_bundle`]; pass `None` for a setting the
-    /// profile does not have.
+    /// [`resolve_retry_config`] and [`resolve_ca_bundle`]. `None` or an empty value means the
+    /// profile does not set it.
     pub(crate) fn from_profile(
         max_attempts: Option<&'a str>,
         retry_mode: Option<&'a str>,
@@ -67,7 +67,7 @@ pub(crate) fn resolve_retry_config(
         Some(value) => value,
         None => match environment.non_empty_var("AWS_MAX_ATTEMPTS") {
             Some(value) => parse_max_attempts("AWS_MAX_ATTEMPTS", &value)?,
-            None => match profile.max_attempts {
+            None => match non_empty(profile.max_attempts) {
                 Some(value) => parse_max_attempts("max_attempts in the profile", value)?,
                 None => DEFAULT_MAX_ATTEMPTS,
             },
@@ -78,7 +78,7 @@ pub(crate) fn resolve_retry_config(
         Some(mode) => mode,
         None => match environment.non_empty_var("AWS_RETRY_MODE") {
             Some(value) => parse_retry_mode("AWS_RETRY_MODE", &value)?,
-            None => match profile.retry_mode {
+            None => match non_empty(profile.retry_mode) {
                 Some(value) => parse_retry_mode("retry_mode in the profile", value)?,
                 None => RetryMode::Standard,
             },
@@ -107,12 +107,11 @@ pub(crate) fn resolve_ca_bundle(
                 .non_empty_var("AWS_CA_BUNDLE")
                 .map(PathBuf::from)
         })
-        .or_else(|| {
-            profile
-                .ca_bundle
-                .filter(|value| !value.trim().is_empty())
-                .map(PathBuf::from)
-        })
+        .or_else(|| non_empty(profile.ca_bundle).map(PathBuf::from))
+}
+
+fn non_empty(value: Option<&str>) -> Option<&str> {
+    value.filter(|value| !value.trim().is_empty())
 }
 
 fn parse_max_attempts(source: &str, value: &str) -> Result<u32, Error> {
