@@ -36,6 +36,9 @@ mod client;
 mod credentials;
 mod endpoint;
 mod error;
+#[cfg(any(fuzzing, test))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod invoke;
 mod operations;
 mod protocol;
