@@ -92,3 +92,36 @@ fn timeout_error_counts_attempts() {
     assert_eq!(server.request_count(), 2);
     assert!(elapsed < ATTEMPT_TIMEOUT * 2 + SLACK, "{elapsed:?}");
 }
+
+#[test]
+fn full_accept_queue_hits_connect_timeout() {
+    // A listener that never accepts: once its accept queue is full, Linux drops further SYNs,
+    // so a new connection attempt hangs until the client's connect timeout.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = listener.local_addr().unwrap();
+    let mut queued = Vec::new();
+    for _ in 0..1_000 {
+        match std::net::TcpStream::connect_timeout(&address, Duration::from_millis(200)) {
+            Ok(stream) => queued.push(stream),
+            Err(_) => break,
+        }
+    }
+    assert!(queued.len() < 1_000, "the accept queue never filled");
+
+    let session = aws_sts_blocking::AwsSession::builder()
+        .environment(aws_sts_blocking::Environment::empty())
+        .credentials(reliability_common::test_credentials())
+        .region("us-east-1")
+        .endpoint_url(format!("http://{address}"))
+        .connect_timeout(Duration::from_millis(300))
+        .max_attempts(1)
+        .build()
+        .unwrap();
+    let started = Instant::now();
+    let error = describe(session).unwrap_err();
+    let elapsed = started.elapsed();
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert!(error.to_string().contains("connect timeout"), "{error}");
+    assert!(elapsed < Duration::from_millis(300) + SLACK, "{elapsed:?}");
+    drop(listener);
+}
