@@ -5,8 +5,14 @@ use std::time::Duration;
 use crate::endpoint::{self, EndpointParams};
 use crate::invoke::{invoke, Target};
 use crate::operations::{
-    AssumeRoleOutput, AssumeRoleRequest, CallerIdentity, GetCallerIdentityOutput,
-    GetCallerIdentityRequest,
+    AssumeRoleOutput, AssumeRoleRequest, AssumeRoleWithSamlOutput, AssumeRoleWithSamlRequest,
+    AssumeRoleWithWebIdentityOutput, AssumeRoleWithWebIdentityRequest, AssumeRootOutput,
+    AssumeRootRequest, CallerIdentity, DecodeAuthorizationMessageOutput,
+    DecodeAuthorizationMessageRequest, GetAccessKeyInfoOutput, GetAccessKeyInfoRequest,
+    GetCallerIdentityOutput, GetCallerIdentityRequest, GetDelegatedAccessTokenOutput,
+    GetDelegatedAccessTokenRequest, GetFederationTokenOutput, GetFederationTokenRequest,
+    GetScopedCredentialsOutput, GetScopedCredentialsRequest, GetSessionTokenOutput,
+    GetSessionTokenRequest, GetWebIdentityTokenOutput, GetWebIdentityTokenRequest,
 };
 use crate::session::AwsSession;
 use crate::StsRegionalEndpoints;
@@ -166,6 +172,135 @@ impl StsClient {
     /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
     /// any [`Error`] of the call.
     pub fn assume_role(&self, request: &AssumeRoleRequest) -> Result<AssumeRoleOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls AssumeRoleWithSAML. The request is sent unsigned: it needs no AWS credentials and
+    /// never looks for any.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn assume_role_with_saml(
+        &self,
+        request: &AssumeRoleWithSamlRequest,
+    ) -> Result<AssumeRoleWithSamlOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls AssumeRoleWithWebIdentity. The request is sent unsigned: it needs no AWS
+    /// credentials and never looks for any.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn assume_role_with_web_identity(
+        &self,
+        request: &AssumeRoleWithWebIdentityRequest,
+    ) -> Result<AssumeRoleWithWebIdentityOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls AssumeRoot. STS serves it only on regional endpoints, so configure a region.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn assume_root(&self, request: &AssumeRootRequest) -> Result<AssumeRootOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls DecodeAuthorizationMessage.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn decode_authorization_message(
+        &self,
+        request: &DecodeAuthorizationMessageRequest,
+    ) -> Result<DecodeAuthorizationMessageOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls GetAccessKeyInfo.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn get_access_key_info(
+        &self,
+        request: &GetAccessKeyInfoRequest,
+    ) -> Result<GetAccessKeyInfoOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls GetDelegatedAccessToken.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn get_delegated_access_token(
+        &self,
+        request: &GetDelegatedAccessTokenRequest,
+    ) -> Result<GetDelegatedAccessTokenOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls GetFederationToken.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn get_federation_token(
+        &self,
+        request: &GetFederationTokenRequest,
+    ) -> Result<GetFederationTokenOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls GetScopedCredentials.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn get_scoped_credentials(
+        &self,
+        request: &GetScopedCredentialsRequest,
+    ) -> Result<GetScopedCredentialsOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls GetSessionToken.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn get_session_token(
+        &self,
+        request: &GetSessionTokenRequest,
+    ) -> Result<GetSessionTokenOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls GetWebIdentityToken.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn get_web_identity_token(
+        &self,
+        request: &GetWebIdentityTokenRequest,
+    ) -> Result<GetWebIdentityTokenOutput, Error> {
         invoke(&self.session, &self.target, request)
     }
 
