@@ -3,7 +3,12 @@
 //! public API.
 
 use crate::invoke::read_response;
-use crate::operations::{AssumeRoleRequest, GetCallerIdentityRequest, Operation};
+use crate::operations::{
+    AssumeRoleRequest, AssumeRoleWithSamlRequest, AssumeRoleWithWebIdentityRequest,
+    AssumeRootRequest, DecodeAuthorizationMessageRequest, GetAccessKeyInfoRequest,
+    GetCallerIdentityRequest, GetDelegatedAccessTokenRequest, GetFederationTokenRequest,
+    GetScopedCredentialsRequest, GetSessionTokenRequest, GetWebIdentityTokenRequest, Operation,
+};
 use crate::session::profile::ProfileSet;
 use crate::transport::http::HttpResponse;
 
@@ -14,8 +19,18 @@ pub fn read_responses(data: &[u8]) {
         [high, low, body @ ..] => (u16::from_be_bytes([*high, *low]) % 600, body),
         _ => (200, data),
     };
-    read_as::<GetCallerIdentityRequest>(status, body);
     read_as::<AssumeRoleRequest>(status, body);
+    read_as::<AssumeRoleWithSamlRequest>(status, body);
+    read_as::<AssumeRoleWithWebIdentityRequest>(status, body);
+    read_as::<AssumeRootRequest>(status, body);
+    read_as::<DecodeAuthorizationMessageRequest>(status, body);
+    read_as::<GetAccessKeyInfoRequest>(status, body);
+    read_as::<GetCallerIdentityRequest>(status, body);
+    read_as::<GetDelegatedAccessTokenRequest>(status, body);
+    read_as::<GetFederationTokenRequest>(status, body);
+    read_as::<GetScopedCredentialsRequest>(status, body);
+    read_as::<GetSessionTokenRequest>(status, body);
+    read_as::<GetWebIdentityTokenRequest>(status, body);
 }
 
 fn read_as<O: Operation>(status: u16, body: &[u8]) {

@@ -1,5 +1,6 @@
-//! No secret key or session token in any log line of this crate, at TRACE level, nor in any
-//! `Debug` or `Display` output, across a full flow against moto.
+//! No secret key, session token, web identity token or SAML assertion in any log line of this
+//! crate, at TRACE level, nor in any `Debug` or `Display` output, across a full flow against
+//! moto.
 //!
 //! Only records whose target starts with `aws_sts_blocking` are checked: ureq documents its own
 //! TRACE output (target `ureq_proto`) as unredacted wire data.
@@ -9,13 +10,22 @@ mod support;
 
 use std::time::Duration;
 
-use aws_sts_blocking::{AwsSession, Credentials, Environment, StsClient};
+use aws_sts_blocking::{
+    AssumeRoleWithSamlRequest, AssumeRoleWithWebIdentityRequest, AwsSession, Credentials,
+    Environment, StsClient,
+};
 use reliability_common::{
     capture_logs, error_response, fault_session, identity_response, logs_of_this_thread,
     SECRET_KEY, SESSION_TOKEN,
 };
 use support::fault::{FaultServer, Response, Step};
-use support::moto::{MotoServer, TRUSTED_ROLE, UNTRUSTED_ROLE};
+use support::moto::{
+    saml_assertion, MotoServer, SAML_ROLE, TRUSTED_ROLE, UNTRUSTED_ROLE, WEB_ROLE,
+};
+
+/// A web identity token in JWT form; moto's open server does not check it.
+const WEB_IDENTITY_TOKEN: &str =
+    "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJzZWNyZXRzLXRlc3QifQ.c2VjcmV0cy10ZXN0LXNpZ25hdHVyZQ";
 
 /// Collects the texts that must not contain a secret.
 #[derive(Default)]
@@ -42,12 +52,16 @@ impl Outputs {
         }
     }
 
-    /// Asserts that no collected text contains any of `secrets`.
+    /// Asserts that no collected text contains any of `secrets`, whole or as a 24-character
+    /// piece from its middle.
     fn assert_free_of(&self, secrets: &[(&str, &str)]) {
         for (name, secret) in secrets {
-            assert!(secret.len() >= 8, "{name} is too short to search for");
+            assert!(secret.len() >= 24, "{name} is too short to search for");
+            let middle = secret.len() / 2 - 12;
+            let piece = &secret[middle..middle + 24];
             for text in &self.texts {
                 assert!(!text.contains(secret), "{name} appears in: {text}");
+                assert!(!text.contains(piece), "part of {name} appears in: {text}");
             }
         }
     }
@@ -129,8 +143,57 @@ fn moto_flow_leaks_no_secret() {
     outputs.debug(&rejected);
     outputs.display(&rejected);
 
-    // TODO: add AssumeRoleWithWebIdentity and AssumeRoleWithSAML, with their token and
-    // assertion among the secrets, once those operations are on main.
+    // The unsigned operations, against the server that checks no signature.
+    let open_server = MotoServer::shared_open();
+    let anonymous = AwsSession::builder()
+        .environment(Environment::empty())
+        .region("us-east-1")
+        .endpoint_url(open_server.endpoint())
+        .build()
+        .unwrap();
+    let anonymous_client = StsClient::new(None, None, Some(anonymous)).unwrap();
+    let web_request = AssumeRoleWithWebIdentityRequest::new(
+        open_server.role_arn(WEB_ROLE),
+        "secrets-web",
+        WEB_IDENTITY_TOKEN,
+    );
+    outputs.debug(&web_request);
+    let web_output = anonymous_client
+        .assume_role_with_web_identity(&web_request)
+        .expect("AssumeRoleWithWebIdentity");
+    outputs.debug(&web_output);
+    let web_secret = web_output.credentials().secret_access_key().to_string();
+
+    let saml_role = open_server.role_arn(SAML_ROLE);
+    let assertion = saml_assertion(&saml_role, open_server.saml_provider_arn(), "secrets-saml");
+    let saml_request = AssumeRoleWithSamlRequest::new(
+        saml_role,
+        open_server.saml_provider_arn(),
+        assertion.clone(),
+    );
+    outputs.debug(&saml_request);
+    let saml_output = anonymous_client
+        .assume_role_with_saml(&saml_request)
+        .expect("AssumeRoleWithSAML");
+    outputs.debug(&saml_output);
+    let saml_secret = saml_output.credentials().secret_access_key().to_string();
+
+    let bad_token = AssumeRoleWithWebIdentityRequest::new(
+        open_server.role_arn(WEB_ROLE),
+        "secrets-web",
+        format!("{WEB_IDENTITY_TOKEN}-but-the-session-name-is-invalid"),
+    );
+    let invalid = anonymous_client
+        .assume_role_with_web_identity(&AssumeRoleWithWebIdentityRequest::new(
+            open_server.role_arn(WEB_ROLE),
+            "invalid session name with spaces",
+            WEB_IDENTITY_TOKEN,
+        ))
+        .unwrap_err();
+    outputs.debug(&bad_token);
+    outputs.debug(&invalid);
+    outputs.display(&invalid);
+
     outputs.logs();
     outputs.assert_free_of(&[
         ("alice's secret key", server.secret_access_key()),
@@ -140,6 +203,10 @@ fn moto_flow_leaks_no_secret() {
         ),
         ("the temporary secret key", &temporary_secret),
         ("the session token", &temporary_token),
+        ("the web identity token", WEB_IDENTITY_TOKEN),
+        ("the web identity credentials' secret key", &web_secret),
+        ("the SAML assertion", &assertion),
+        ("the SAML credentials' secret key", &saml_secret),
     ]);
 }
 
