@@ -98,68 +98,27 @@ pub(crate) fn invoke<O: Operation>(
         };
 
         // The offset is kept for later calls even when this call has no attempt left.
-        let previous_offset = reliability.clock_offset.get();
-        let new_offset = corrected_offset(
-            &error,
-            outcome.date.as_deref(),
-            session.environment().now(),
-            previous_offset,
-        );
-        if let Some(offset) = new_offset {
-            reliability.clock_offset.set(offset);
-            log::debug!(
-                "STS {} attempt {attempt} of {max_attempts} was rejected with {} and a server \
-                 Date {} away from the local clock; signing later requests with a clock \
-                 offset of {offset} (was {previous_offset})",
-                O::NAME,
-                error.code().unwrap_or_default(),
-                offset - previous_offset,
-            );
-        }
+        let skew_corrected = call.correct_clock_skew(&error, outcome.date.as_deref(), attempt);
         if attempt >= max_attempts {
             return Err(error.with_attempts(attempt));
         }
-        if new_offset.is_some() {
+        let delay = if skew_corrected {
             log::debug!(
                 "retrying STS {} at once (attempt {} of {max_attempts}): clock skew corrected",
                 O::NAME,
                 attempt + 1
             );
-            attempt += 1;
-            continue;
-        }
-
-        let Some(reason) = RetryReason::of(&error) else {
-            return Err(error.with_attempts(attempt));
+            Duration::ZERO
+        } else {
+            let retry_after = outcome.retry_after.as_deref().and_then(parse_retry_after);
+            match call.plan_retry(&error, retry_after, attempt) {
+                Some((delay, tokens)) => {
+                    retry_tokens = Some(tokens);
+                    delay
+                }
+                None => return Err(error.with_attempts(attempt)),
+            }
         };
-        let cost = reason.quota_cost();
-        if !reliability.quota.try_acquire(cost) {
-            log::debug!(
-                "not retrying STS {} after attempt {attempt} of {max_attempts}: the retry \
-                 quota is exhausted ({} tokens left, {cost} needed); error: {error}",
-                O::NAME,
-                reliability.quota.available(),
-            );
-            return Err(error.with_attempts(attempt));
-        }
-        retry_tokens = Some(cost);
-
-        let retry_after = outcome.retry_after.as_deref().and_then(parse_retry_after);
-        let delay = retry_delay(
-            backoff(
-                attempt,
-                reliability.retry.initial_backoff,
-                jitter_fraction(),
-            ),
-            retry_after,
-        );
-        log::debug!(
-            "retrying STS {} in {} ms (attempt {} of {max_attempts}, reason: {}): {error}",
-            O::NAME,
-            delay.as_millis(),
-            attempt + 1,
-            reason_name(reason),
-        );
         std::thread::sleep(delay);
         attempt += 1;
     }
@@ -216,6 +175,67 @@ impl PreparedCall<'_> {
             date,
             retry_after,
         })
+    }
+
+    /// Stores a new clock offset on the session when `error` rejects the request for its time
+    /// and the server's `Date` header shows the skew; returns whether it did.
+    fn correct_clock_skew(&self, error: &Error, date: Option<&str>, attempt: u32) -> bool {
+        let clock_offset = &self.session.reliability().clock_offset;
+        let previous_offset = clock_offset.get();
+        let now = self.session.environment().now();
+        let Some(offset) = corrected_offset(error, date, now, previous_offset) else {
+            return false;
+        };
+        clock_offset.set(offset);
+        log::debug!(
+            "STS {} attempt {attempt} was rejected with {} and a server Date {} away from the \
+             local clock; signing later requests with a clock offset of {offset} (was \
+             {previous_offset})",
+            self.operation,
+            error.code().unwrap_or_default(),
+            offset - previous_offset,
+        );
+        true
+    }
+
+    /// Returns the wait before retrying after `error` and the quota tokens the retry took, or
+    /// `None` when the error is not retryable or the retry quota is exhausted.
+    fn plan_retry(
+        &self,
+        error: &Error,
+        retry_after: Option<Duration>,
+        attempt: u32,
+    ) -> Option<(Duration, u32)> {
+        let reliability = self.session.reliability();
+        let max_attempts = reliability.retry.max_attempts;
+        let reason = RetryReason::of(error)?;
+        let cost = reason.quota_cost();
+        if !reliability.quota.try_acquire(cost) {
+            log::debug!(
+                "not retrying STS {} after attempt {attempt} of {max_attempts}: the retry \
+                 quota is exhausted ({} tokens left, {cost} needed); error: {error}",
+                self.operation,
+                reliability.quota.available(),
+            );
+            return None;
+        }
+
+        let delay = retry_delay(
+            backoff(
+                attempt,
+                reliability.retry.initial_backoff,
+                jitter_fraction(),
+            ),
+            retry_after,
+        );
+        log::debug!(
+            "retrying STS {} in {} ms (attempt {} of {max_attempts}, reason: {}): {error}",
+            self.operation,
+            delay.as_millis(),
+            attempt + 1,
+            reason_name(reason),
+        );
+        Some((delay, cost))
     }
 
     fn log_attempt(&self, attempt: u32, result: &Result<HttpResponse, Error>, elapsed: Duration) {
