@@ -178,7 +178,7 @@ impl PreparedCall<'_> {
     }
 
     /// Stores a new clock offset on the session when `error` rejects the request for its time
-    /// and the server's `Date` header shows the skew; returns whether it did.
+    /// and the server's `Date` header shows the skew. Returns whether it stored one.
     fn correct_clock_skew(&self, error: &Error, date: Option<&str>, attempt: u32) -> bool {
         let clock_offset = &self.session.reliability().clock_offset;
         let previous_offset = clock_offset.get();
