@@ -1,5 +1,6 @@
 //! Helpers shared by the `reliability_*` integration tests: STS response bodies, sessions
-//! pointed at a [`FaultServer`], and a logger that captures this crate's log records.
+//! pointed at a [`FaultServer`], a logger that captures this crate's log records, a test CA
+//! with a TLS terminator ([`tls`]) and a tinyproxy launcher ([`tinyproxy`]).
 
 // Each test binary uses only part of this module.
 #![allow(dead_code)]
