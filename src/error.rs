@@ -219,8 +219,11 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 500 | 502 | 503 | 504)
 }
 
-/// Error codes that the AWS SDKs retry in their standard retry mode, besides HTTP 5xx.
-const RETRYABLE_CODES: &[&str] = &[
+/// Error codes that mean the caller is sending too fast. The AWS SDKs retry them in their
+/// standard retry mode, and their adaptive mode also lowers its sending rate on them. The list is
+/// botocore's `ThrottledRetryableChecker` (`botocore/retries/standard.py`, commit 0719e79)
+/// without `TransactionInProgressException`, which only DynamoDB returns.
+const THROTTLING_CODES: &[&str] = &[
     "Throttling",
     "ThrottlingException",
     "ThrottledException",
@@ -234,6 +237,12 @@ const RETRYABLE_CODES: &[&str] = &[
     "SlowDown",
     "PriorRequestNotComplete",
     "EC2ThrottledException",
+];
+
+/// Error codes of transient failures that the AWS SDKs retry, besides HTTP 5xx.
+/// `IDPCommunicationError` is retried for every STS call, because STS returns it when it could
+/// not reach the identity provider.
+const TRANSIENT_CODES: &[&str] = &[
     "RequestTimeout",
     "RequestTimeoutException",
     "IDPCommunicationError",
@@ -313,7 +322,14 @@ impl ServiceError {
 
     /// Returns whether the AWS SDKs' standard retry mode retries this error.
     pub fn is_retryable(&self) -> bool {
-        is_retryable_status(self.status) || RETRYABLE_CODES.contains(&self.code.as_str())
+        is_retryable_status(self.status)
+            || self.is_throttling()
+            || TRANSIENT_CODES.contains(&self.code.as_str())
+    }
+
+    /// Returns whether the code means the caller is sending too fast, such as `Throttling`.
+    pub fn is_throttling(&self) -> bool {
+        THROTTLING_CODES.contains(&self.code.as_str())
     }
 }
 

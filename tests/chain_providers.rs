@@ -144,7 +144,7 @@ fn environment_keys_with_expiration_and_account() {
         .with_var("AWS_ACCESS_KEY_ID", "ASIAENV")
         .with_var("AWS_SECRET_ACCESS_KEY", "secret")
         .with_var("AWS_SESSION_TOKEN", "token")
-        .with_var("AWS_CREDENTIAL_EXPIRATION", &timestamp(3_600))
+        .with_var("AWS_CREDENTIAL_EXPIRATION", timestamp(3_600))
         .with_var("AWS_ACCOUNT_ID", "123456789012");
     let credentials = session(environment).credentials().unwrap();
     assert_eq!(credentials.access_key_id(), "ASIAENV");

@@ -10,11 +10,18 @@ pub use crate::endpoint::config::StsRegionalEndpoints;
 pub use env::Environment;
 
 use std::fmt;
+use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, SystemTime};
 
 use crate::endpoint::config::{resolve_settings, EndpointOverrides, EndpointSettings};
 use crate::transport::http::{Transport, TransportSettings};
+use crate::transport::proxy::ProxySettings;
+use crate::transport::retry::RetryMode;
+use crate::transport::settings::{
+    resolve_ca_bundle, resolve_retry_config, ProfileReliabilitySettings, ReliabilityOverrides,
+};
+use crate::transport::{tls, Reliability};
 use crate::{Credentials, Error};
 use chain::DefaultChain;
 use profile::{Platform, ProfileSet, Section};
@@ -77,6 +84,9 @@ struct SessionInner {
     profile_from_builder: bool,
     environment: Environment,
     transport: Transport,
+    /// Shared with the sessions that the credential chain derives for its STS calls, so they
+    /// use the same retry quota and clock offset.
+    reliability: Arc<Reliability>,
 }
 
 impl AwsSession {
@@ -196,6 +206,7 @@ impl AwsSession {
                 profile_from_builder: inner.profile_from_builder,
                 environment: inner.environment.clone(),
                 transport: inner.transport.clone(),
+                reliability: Arc::clone(&inner.reliability),
             }),
         }
     }
@@ -221,6 +232,27 @@ impl AwsSession {
             .and_then(|profile| profile.get(key))
             .filter(|value| !value.is_empty())
             .map(str::to_string)
+    }
+
+    /// Returns the maximum number of attempts per call, the first one included.
+    pub fn max_attempts(&self) -> u32 {
+        self.inner.reliability.retry.max_attempts
+    }
+
+    /// Returns the retry mode.
+    pub fn retry_mode(&self) -> RetryMode {
+        self.inner.reliability.retry.mode
+    }
+
+    /// Returns the offset added to the clock when signing: zero until STS rejects a request
+    /// for its time with a `Date` header more than 4 minutes away from the local clock, then
+    /// the server's time minus the local time. Clones of the session share it.
+    pub fn clock_offset(&self) -> time::Duration {
+        self.inner.reliability.clock_offset.get()
+    }
+
+    pub(crate) fn reliability(&self) -> &Reliability {
+        &self.inner.reliability
     }
 }
 
@@ -266,6 +298,7 @@ pub struct AwsSessionBuilder {
     endpoint: EndpointOverrides,
     environment: Option<Environment>,
     transport: TransportSettings,
+    reliability: ReliabilityOverrides,
 }
 
 impl AwsSessionBuilder {
@@ -367,12 +400,43 @@ impl AwsSessionBuilder {
         self
     }
 
+    /// Sets the maximum number of attempts per call, the first one included; 1 turns retries
+    /// off. Defaults to `AWS_MAX_ATTEMPTS`, then the profile's `max_attempts`, then 3.
+    pub fn max_attempts(mut self, max_attempts: u32) -> AwsSessionBuilder {
+        self.reliability.max_attempts = Some(max_attempts);
+        self
+    }
+
+    /// Sets the retry mode. Defaults to `AWS_RETRY_MODE`, then the profile's `retry_mode`,
+    /// then [`RetryMode::Standard`].
+    pub fn retry_mode(mut self, mode: RetryMode) -> AwsSessionBuilder {
+        self.reliability.retry_mode = Some(mode);
+        self
+    }
+
+    /// Sets the largest backoff before the first retry. The backoff doubles with each retry up
+    /// to 20 seconds, and the actual wait is a random fraction of it (full jitter). Defaults
+    /// to 1 second, as in the AWS SDKs.
+    pub fn initial_backoff(mut self, backoff: Duration) -> AwsSessionBuilder {
+        self.reliability.initial_backoff = Some(backoff);
+        self
+    }
+
+    /// Sets a PEM file of CA certificates that replace the default roots (Mozilla's, through
+    /// webpki-roots) for verifying STS's certificate, as the AWS CLI's `--ca-bundle` does.
+    /// Defaults to `AWS_CA_BUNDLE`, then the profile's `ca_bundle`.
+    pub fn ca_bundle(mut self, path: impl Into<PathBuf>) -> AwsSessionBuilder {
+        self.reliability.ca_bundle = Some(path.into());
+        self
+    }
+
     /// Builds the session, reading unset settings from the environment.
     ///
     /// # Errors
     ///
     /// [`Error::Config`] when a setting is malformed, such as an endpoint URL that is not
-    /// `http://` or `https://`.
+    /// `http://` or `https://`, a maximum number of attempts of 0, a proxy URL that cannot be
+    /// parsed, or a CA bundle that cannot be read.
     pub fn build(self) -> Result<AwsSession, Error> {
         let environment = self.environment.unwrap_or_else(Environment::process);
 
@@ -412,6 +476,20 @@ impl AwsSessionBuilder {
             check_endpoint_url(url)?;
         }
 
+        let profile_setting = |name: &str| profile.and_then(|profile| profile.get(name));
+        let profile_reliability = ProfileReliabilitySettings::from_profile(
+            profile_setting("max_attempts"),
+            profile_setting("retry_mode"),
+            profile_setting("ca_bundle"),
+        );
+        let retry = resolve_retry_config(&self.reliability, &environment, profile_reliability)?;
+        let mut transport = self.transport;
+        transport.proxies = ProxySettings::from_environment(&environment)?;
+        let ca_bundle = resolve_ca_bundle(&self.reliability, &environment, profile_reliability);
+        if let Some(path) = ca_bundle {
+            transport.root_certs = Some(tls::load_ca_bundle(&path)?);
+        }
+
         Ok(AwsSession {
             inner: Arc::new(SessionInner {
                 credentials: match self.credentials {
@@ -426,7 +504,8 @@ impl AwsSessionBuilder {
                 profile_name,
                 profile_from_builder,
                 environment,
-                transport: Transport::new(self.transport),
+                transport: Transport::new(transport),
+                reliability: Arc::new(Reliability::new(retry)),
             }),
         })
     }
