@@ -10,6 +10,8 @@ use crate::operations::{
     GetScopedCredentialsRequest, GetSessionTokenRequest, GetWebIdentityTokenRequest, Operation,
 };
 use crate::session::profile::ProfileSet;
+use crate::session::providers::process::ProcessSource;
+use crate::session::providers::MetadataCredentials;
 use crate::transport::http::HttpResponse;
 
 /// Reads `data` as an STS response for every operation: the first two bytes choose the HTTP
@@ -61,6 +63,14 @@ pub fn parse_profile_files(data: &[u8]) {
     }
 }
 
+/// Parses `data` as the standard output of a `credential_process` command and, read as UTF-8
+/// with invalid bytes replaced, as a container or instance metadata credentials document.
+pub fn parse_credential_documents(data: &[u8]) {
+    // Every outcome is acceptable except a panic, so the results are dropped.
+    let _ = ProcessSource::new("fuzz", Some("123456789012".to_string())).parse(data);
+    let _ = MetadataCredentials::parse(&String::from_utf8_lossy(data), "fuzz");
+}
+
 #[cfg(test)]
 mod tests {
     use std::path::Path;
@@ -91,5 +101,10 @@ mod tests {
     #[test]
     fn profile_file_regressions() {
         replay("profile_file", super::parse_profile_files);
+    }
+
+    #[test]
+    fn credential_document_regressions() {
+        replay("credential_document", super::parse_credential_documents);
     }
 }

@@ -146,7 +146,7 @@ impl ProcessSource {
         }
     }
 
-    fn parse(&self, stdout: &[u8]) -> Result<Credentials, Error> {
+    pub(crate) fn parse(&self, stdout: &[u8]) -> Result<Credentials, Error> {
         let invalid = |reason: String| {
             Error::credentials(format!(
                 "{} returned invalid output: {reason}; expected a JSON object with Version 1, \
