@@ -79,3 +79,8 @@ pub use operations::{
 };
 pub use session::{AwsSession, AwsSessionBuilder, Environment, StsRegionalEndpoints};
 pub use transport::retry::RetryMode;
+
+/// Compiles the README's examples as doctests, so they stay correct.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
