@@ -76,7 +76,6 @@ fn aws_cli_reads_sts_as_credential_process() {
 }
 
 #[test]
-#[ignore = "needs credential_process support in the session chain, which main lacks so far"]
 fn session_chain_reads_sts_as_credential_process() {
     let server = MotoServer::shared_verifying();
     let home = TempDir::new();

@@ -50,7 +50,6 @@ fn whoami_with_profile(server: &MotoServer, home: &TempDir, profile: &str, stdin
 }
 
 #[test]
-#[ignore = "needs the profile credential chain and the MFA hookup in sts, which main lacks so far"]
 fn static_keys_profile_skips_environment() {
     let server = MotoServer::shared_verifying();
     let home = TempDir::new();
@@ -69,7 +68,6 @@ fn static_keys_profile_skips_environment() {
 }
 
 #[test]
-#[ignore = "needs the profile credential chain and the MFA hookup in sts, which main lacks so far"]
 fn role_profile_reads_mfa_code() {
     let server = MotoServer::shared_verifying();
     let home = TempDir::new();
@@ -85,7 +83,6 @@ fn role_profile_reads_mfa_code() {
 }
 
 #[test]
-#[ignore = "needs the profile credential chain and the MFA hookup in sts, which main lacks so far"]
 fn role_profile_without_mfa_code_fails() {
     let server = MotoServer::shared_verifying();
     let home = TempDir::new();
@@ -100,7 +97,6 @@ fn role_profile_without_mfa_code_fails() {
 }
 
 #[test]
-#[ignore = "needs the profile credential chain and the MFA hookup in sts, which main lacks so far"]
 fn denied_role_profile_shows_sts_error() {
     let server = MotoServer::shared_verifying();
     let home = TempDir::new();

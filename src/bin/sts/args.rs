@@ -128,7 +128,7 @@ pub const GLOBAL_OPTIONS: &[OptionSpec] = &[
         value_name: "NAME",
         kind: Kind::Single,
         required: false,
-        help: "Profile of the shared AWS config and credentials files to read settings from [default: AWS_PROFILE, else default]",
+        help: "Profile of the shared AWS config and credentials files to read credentials and settings from [default: AWS_PROFILE, else default]",
     },
     OptionSpec {
         name: "--region",

@@ -96,10 +96,12 @@ fn usage(command: &Command) -> String {
     text
 }
 
-// TODO: name the profile's credential sources once the session reads them.
-const CREDENTIALS_NOTE: &str = "Credentials come from AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY \
-and AWS_SESSION_TOKEN. The profile (--profile or AWS_PROFILE) supplies the region and endpoint \
-settings.";
+const CREDENTIALS_NOTE: &str = "Credentials are found as the AWS CLI finds them: \
+AWS_ACCESS_KEY_ID and the related variables (skipped when --profile is given), the profile's \
+static keys, role_arn with source_profile or credential_source, web_identity_token_file, \
+credential_process or SSO, AWS_WEB_IDENTITY_TOKEN_FILE, the container endpoint, and EC2 \
+instance metadata. For a profile with mfa_serial, sts reads the MFA code as it does for \
+--serial-number without --token-code.";
 
 const VALUES_NOTE: &str = "An option value written file://PATH is replaced by the contents of \
 that file. List options take several values, separated by spaces, up to the next option.";

@@ -96,9 +96,9 @@ fn build_client(global: &GlobalOptions, command: &Command) -> Result<StsClient, 
     if let Some(profile) = &global.profile {
         builder = builder.profile(profile);
     }
-    // TODO: register `prompt::token_code` with the builder's `mfa_token_provider` once the
-    // session chain has it, so that profiles with mfa_serial read a code as --serial-number
-    // does; the ignored tests in tests/cli_profiles.rs cover it.
+    // Profiles with mfa_serial read a code the same way as --serial-number without
+    // --token-code.
+    builder = builder.mfa_token_provider(prompt::token_code);
 
     let session = builder
         .build()
