@@ -6,8 +6,10 @@ use std::fmt;
 ///
 /// Each variant is one cause: STS returned an error, the input was rejected before
 /// anything was sent, no usable credentials or configuration were found, the request could not
-/// be delivered, it timed out, or the response could not be understood. No message contains a
-/// secret key, session token, web identity token or SAML assertion.
+/// be delivered, it timed out, or the response could not be understood. Messages this crate
+/// writes never contain a secret key, session token, web identity token or SAML assertion, and
+/// a message from STS has the request's own secrets of 8 or more characters replaced by
+/// `** redacted **` before it is stored.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {

@@ -44,7 +44,7 @@ fn read_as<O: Operation>(status: u16, body: &[u8]) {
         body: body.to_vec(),
     };
     // Every outcome is acceptable except a panic, so the result is dropped.
-    let _ = read_response::<O>(response, None);
+    let _ = read_response::<O>(response, &[]);
 }
 
 /// Parses `data`, read as UTF-8 with invalid bytes replaced, as a shared config file and as a

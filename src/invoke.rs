@@ -34,6 +34,7 @@ struct PreparedCall<'a> {
     url: String,
     body: Vec<u8>,
     credentials: Option<Credentials>,
+    secrets: Vec<String>,
 }
 
 /// Result of one attempt, with the response headers that retry decisions need.
@@ -69,6 +70,7 @@ pub(crate) fn invoke<O: Operation>(
         operation: O::NAME,
         url: request_url(&target.url),
         body: writer.finish().into_bytes(),
+        secrets: secret_values(request, credentials.as_ref()),
         credentials,
     };
 
@@ -171,7 +173,7 @@ impl PreparedCall<'_> {
         let date = response.date.clone();
         let retry_after = response.retry_after.clone();
         Ok(AttemptOutcome {
-            result: read_response::<O>(response, self.credentials.as_ref()),
+            result: read_response::<O>(response, &self.secrets),
             date,
             retry_after,
         })
@@ -272,9 +274,12 @@ fn request_url(endpoint: &str) -> String {
 ///
 /// The status is checked before the body is parsed, so an error document is never mistaken
 /// for a malformed success.
+///
+/// `secrets` are values that must not appear in an error message: the caller's secret key and
+/// session token and the request's tokens or assertions, in case the server quotes them.
 pub(crate) fn read_response<O: Operation>(
     response: HttpResponse,
-    credentials: Option<&Credentials>,
+    secrets: &[String],
 ) -> Result<O::Output, Error> {
     let status = response.status;
     let header_request_id = response.request_id;
@@ -287,7 +292,7 @@ pub(crate) fn read_response<O: Operation>(
     })?;
 
     if !(200..300).contains(&status) {
-        return Err(service_error(status, body, header_request_id, credentials));
+        return Err(service_error(status, body, header_request_id, secrets));
     }
 
     let root = parse_document(body).map_err(|error| {
@@ -298,7 +303,7 @@ pub(crate) fn read_response<O: Operation>(
         )
     })?;
     if root.name == "ErrorResponse" {
-        return Err(service_error(status, body, header_request_id, credentials));
+        return Err(service_error(status, body, header_request_id, secrets));
     }
     let (result, request_id) = parse_success_document(root, O::NAME).map_err(|error| {
         Error::invalid_response(
@@ -323,7 +328,7 @@ fn service_error(
     status: u16,
     body: &str,
     header_request_id: Option<String>,
-    credentials: Option<&Credentials>,
+    secrets: &[String],
 ) -> Error {
     let document = match parse_document(body).and_then(|root| parse_error_document(&root)) {
         Ok(document) => document,
@@ -342,7 +347,7 @@ fn service_error(
     };
     Error::Service(ServiceError {
         code: document.code,
-        message: redact(document.message, credentials),
+        message: redact(document.message, secrets),
         fault: Fault::parse(document.fault.as_deref()),
         request_id: document.request_id.or(header_request_id),
         status,
@@ -350,26 +355,29 @@ fn service_error(
     })
 }
 
-/// Removes the caller's own secret key and session token from a server message, in case a
-/// server echoes them (some services quote the canonical request in signature errors).
-fn redact(mut message: String, credentials: Option<&Credentials>) -> String {
-    let Some(credentials) = credentials else {
-        return message;
-    };
-    let secrets = [
-        Some(credentials.secret_access_key()),
-        credentials.session_token(),
-    ];
-    for secret in secrets
-        .into_iter()
-        .flatten()
-        .filter(|secret| secret.len() >= 8)
-    {
-        if message.contains(secret) {
-            message = message.replace(secret, "** redacted **");
+/// Replaces each of `secrets` in a server message with `** redacted **`. Values shorter than 8
+/// characters are left alone, because they could match ordinary words.
+fn redact(mut message: String, secrets: &[String]) -> String {
+    for secret in secrets.iter().filter(|secret| secret.len() >= 8) {
+        if message.contains(secret.as_str()) {
+            message = message.replace(secret.as_str(), "** redacted **");
         }
     }
     message
+}
+
+/// Collects the values that error messages must not repeat.
+fn secret_values<O: Operation>(request: &O, credentials: Option<&Credentials>) -> Vec<String> {
+    let mut secrets: Vec<String> = request
+        .secret_inputs()
+        .into_iter()
+        .map(str::to_string)
+        .collect();
+    if let Some(credentials) = credentials {
+        secrets.push(credentials.secret_access_key().to_string());
+        secrets.extend(credentials.session_token().map(str::to_string));
+    }
+    secrets
 }
 
 #[cfg(test)]
@@ -404,7 +412,7 @@ mod tests {
     fn html_error_page_is_invalid_response() {
         let error = read_response::<GetCallerIdentityRequest>(
             response(502, "<html><body>Bad gateway</body></html>"),
-            None,
+            &[],
         )
         .unwrap_err();
         assert!(
@@ -419,7 +427,7 @@ mod tests {
     fn error_document_with_200_is_service_error() {
         let body = "<ErrorResponse><Error><Code>AccessDenied</Code><Message>m</Message></Error></ErrorResponse>";
         let error =
-            read_response::<GetCallerIdentityRequest>(response(200, body), None).unwrap_err();
+            read_response::<GetCallerIdentityRequest>(response(200, body), &[]).unwrap_err();
         assert_eq!(error.code(), Some("AccessDenied"));
         assert_eq!(error.request_id(), Some("header-id"));
     }
@@ -429,7 +437,7 @@ mod tests {
         let body = "<AssumeRoleResponse><AssumeRoleResult><Credentials><AccessKeyId>ASIA</AccessKeyId>\
                     <SecretAccessKey>s</SecretAccessKey><Expiration>2030-01-01T00:00:00Z</Expiration>\
                     </Credentials></AssumeRoleResult></AssumeRoleResponse>";
-        let error = read_response::<AssumeRoleRequest>(response(200, body), None).unwrap_err();
+        let error = read_response::<AssumeRoleRequest>(response(200, body), &[]).unwrap_err();
         assert_eq!(
             error.to_string(),
             "invalid response from STS (HTTP 200): incomplete AssumeRole response: \
@@ -441,7 +449,7 @@ mod tests {
     fn non_utf8_body_is_invalid_response() {
         let mut bad = response(200, "");
         bad.body = vec![0xff, 0xfe, 0x00];
-        let error = read_response::<GetCallerIdentityRequest>(bad, None).unwrap_err();
+        let error = read_response::<GetCallerIdentityRequest>(bad, &[]).unwrap_err();
         assert!(matches!(error, Error::InvalidResponse { status: 200, .. }));
     }
 
@@ -455,9 +463,11 @@ mod tests {
         );
         let body = "<ErrorResponse><Error><Code>SignatureDoesNotMatch</Code>\
                     <Message>canonical: secret-key-value session-token-value</Message></Error></ErrorResponse>";
-        let error =
-            read_response::<GetCallerIdentityRequest>(response(403, body), Some(&credentials))
-                .unwrap_err();
+        let error = read_response::<GetCallerIdentityRequest>(
+            response(403, body),
+            &secret_values(&GetCallerIdentityRequest::new(), Some(&credentials)),
+        )
+        .unwrap_err();
         let Error::Service(service) = error else {
             panic!("expected a service error")
         };
@@ -465,5 +475,25 @@ mod tests {
             service.message(),
             "canonical: ** redacted ** ** redacted **"
         );
+    }
+
+    #[test]
+    fn echoed_web_identity_token_is_redacted() {
+        let request = crate::operations::AssumeRoleWithWebIdentityRequest::new(
+            "arn:aws:iam::123456789012:role/web",
+            "session",
+            "eyJhbGciOiJSUzI1NiJ9.payload.signature",
+        );
+        let body = "<ErrorResponse><Error><Code>InvalidIdentityToken</Code>\
+                    <Message>bad token eyJhbGciOiJSUzI1NiJ9.payload.signature</Message></Error></ErrorResponse>";
+        let error = read_response::<crate::operations::AssumeRoleWithWebIdentityRequest>(
+            response(400, body),
+            &secret_values(&request, None),
+        )
+        .unwrap_err();
+        let Error::Service(service) = error else {
+            panic!("expected a service error")
+        };
+        assert_eq!(service.message(), "bad token ** redacted **");
     }
 }

@@ -242,6 +242,10 @@ impl Operation for AssumeRoleWithSamlRequest {
         )
     }
 
+    fn secret_inputs(&self) -> Vec<&str> {
+        vec![&self.saml_assertion]
+    }
+
     fn write_members(&self, writer: &mut QueryWriter) {
         writer.string("RoleArn", &self.role_arn);
         writer.string("PrincipalArn", &self.principal_arn);

@@ -253,6 +253,10 @@ impl Operation for AssumeRoleWithWebIdentityRequest {
         )
     }
 
+    fn secret_inputs(&self) -> Vec<&str> {
+        vec![&self.web_identity_token]
+    }
+
     fn write_members(&self, writer: &mut QueryWriter) {
         writer.string("RoleArn", &self.role_arn);
         writer.string("RoleSessionName", &self.role_session_name);

@@ -90,6 +90,10 @@ impl Operation for GetDelegatedAccessTokenRequest {
         Ok(())
     }
 
+    fn secret_inputs(&self) -> Vec<&str> {
+        vec![&self.trade_in_token]
+    }
+
     fn write_members(&self, writer: &mut QueryWriter) {
         writer.string("TradeInToken", &self.trade_in_token);
     }

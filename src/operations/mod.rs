@@ -56,6 +56,12 @@ pub(crate) trait Operation {
     /// Appends the operation's members to the form body.
     fn write_members(&self, writer: &mut QueryWriter);
 
+    /// Returns the request's secret members (tokens, assertions), which error messages must
+    /// never repeat.
+    fn secret_inputs(&self) -> Vec<&str> {
+        Vec::new()
+    }
+
     /// Parses `<{NAME}Result>` into the output.
     fn parse_output(result: &Element, request_id: Option<String>)
         -> Result<Self::Output, XmlError>;

@@ -11,10 +11,18 @@ use std::fmt::Write;
 /// The STS API version that every request names.
 pub(crate) const API_VERSION: &str = "2011-06-15";
 
-/// Builds an `application/x-www-form-urlencoded` Query-protocol request body.
-#[derive(Debug)]
+/// Builds an `application/x-www-form-urlencoded` Query-protocol request body. Its `Debug`
+/// shows the body length only, because the body can hold tokens and assertions.
 pub(crate) struct QueryWriter {
     body: String,
+}
+
+impl std::fmt::Debug for QueryWriter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("QueryWriter")
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
 }
 
 impl QueryWriter {

@@ -18,11 +18,23 @@ const MAX_ELEMENTS: usize = 10_000;
 
 /// One XML element: its local name, its text (the concatenation of its text and CDATA
 /// children) and its child elements.
-#[derive(Debug, Default)]
+///
+/// Its `Debug` shows names and text lengths, because response text can hold credentials.
+#[derive(Default)]
 pub(crate) struct Element {
     pub(crate) name: String,
     pub(crate) text: String,
     pub(crate) children: Vec<Element>,
+}
+
+impl std::fmt::Debug for Element {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Element")
+            .field("name", &self.name)
+            .field("text_bytes", &self.text.len())
+            .field("children", &self.children)
+            .finish()
+    }
 }
 
 /// Why a body could not be read as the expected document. The message never contains text

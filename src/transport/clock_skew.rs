@@ -81,12 +81,29 @@ pub(crate) fn corrected_offset(
         return None;
     }
     let server_time = parse_http_date(date_header?)?;
-    let local_time = OffsetDateTime::from(now);
-    let skew = server_time - (local_time + current_offset);
+    if !(MIN_SERVER_YEAR..=MAX_SERVER_YEAR).contains(&server_time.year()) {
+        return None;
+    }
+    let local_time = signing_time(now)?;
+    let skew = server_time - local_time.checked_add(current_offset)?;
     if skew.abs() <= SKEW_THRESHOLD {
         return None;
     }
     Some(server_time - local_time)
+}
+
+/// Range of server `Date` years that can change the offset. SigV4 dates have four-digit years,
+/// so a server date near year 9999 would make every later signature impossible to format.
+const MIN_SERVER_YEAR: i32 = 1970;
+const MAX_SERVER_YEAR: i32 = 9000;
+
+/// Converts `time` for date arithmetic, or returns `None` when `time` is before 1970 or after
+/// year 9999, where SigV4 dates cannot be written.
+pub(crate) fn signing_time(time: SystemTime) -> Option<OffsetDateTime> {
+    let since_epoch = time.duration_since(SystemTime::UNIX_EPOCH).ok()?;
+    let seconds = i64::try_from(since_epoch.as_secs()).ok()?;
+    let time = OffsetDateTime::from_unix_timestamp(seconds).ok()?;
+    (time.year() <= 9999).then_some(time)
 }
 
 const IMF_FIXDATE: &[FormatItem<'static>] = format_description!(
@@ -148,6 +165,39 @@ mod tests {
 
     fn at(time: OffsetDateTime) -> SystemTime {
         time.into()
+    }
+
+    #[test]
+    fn date_near_year_9999_is_ignored() {
+        let now = at(datetime!(2026-12-04 12:00:00 UTC));
+        let error = service("SignatureDoesNotMatch");
+        let far = corrected_offset(
+            &error,
+            Some("Fri, 31 Dec 9999 23:59:59 GMT"),
+            now,
+            Duration::ZERO,
+        );
+        assert_eq!(far, None);
+        let early = corrected_offset(
+            &error,
+            Some("Mon, 01 Jan 1900 00:00:00 GMT"),
+            now,
+            Duration::ZERO,
+        );
+        assert_eq!(early, None);
+    }
+
+    #[test]
+    fn huge_current_offset_does_not_panic() {
+        let now = at(datetime!(2026-12-04 12:00:00 UTC));
+        let error = service("RequestTimeTooSkewed");
+        let offset = corrected_offset(
+            &error,
+            Some("Fri, 04 Dec 2026 13:00:00 GMT"),
+            now,
+            Duration::days(365 * 8000),
+        );
+        assert_eq!(offset, None);
     }
 
     #[test]

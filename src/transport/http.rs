@@ -17,16 +17,18 @@ pub(crate) const DEFAULT_ATTEMPT_TIMEOUT: Duration = Duration::from_secs(20);
 /// Largest response body read; STS documents are a few kilobytes.
 pub(crate) const MAX_RESPONSE_BYTES: u64 = 1024 * 1024;
 
-/// An HTTP request ready to send: always a POST.
-#[derive(Debug, Clone)]
+/// An HTTP request ready to send: always a POST. Its `Debug` shows the URL, the header names
+/// and the body length, because header values and the body can hold secrets.
+#[derive(Clone)]
 pub(crate) struct HttpRequest {
     pub(crate) url: String,
     pub(crate) headers: Vec<(String, String)>,
     pub(crate) body: Vec<u8>,
 }
 
-/// The parts of an HTTP response that the crate uses.
-#[derive(Debug, Clone)]
+/// The parts of an HTTP response that the crate uses. Its `Debug` shows the body length only,
+/// because a body can hold credentials.
+#[derive(Clone)]
 pub(crate) struct HttpResponse {
     pub(crate) status: u16,
     /// The `x-amzn-RequestId` header.
@@ -36,6 +38,29 @@ pub(crate) struct HttpResponse {
     /// The `x-amz-retry-after` header, unparsed.
     pub(crate) retry_after: Option<String>,
     pub(crate) body: Vec<u8>,
+}
+
+impl fmt::Debug for HttpRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self.headers.iter().map(|(name, _)| name.as_str()).collect();
+        f.debug_struct("HttpRequest")
+            .field("url", &self.url)
+            .field("header_names", &header_names)
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
+}
+
+impl fmt::Debug for HttpResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpResponse")
+            .field("status", &self.status)
+            .field("request_id", &self.request_id)
+            .field("date", &self.date)
+            .field("retry_after", &self.retry_after)
+            .field("body_bytes", &self.body.len())
+            .finish()
+    }
 }
 
 /// Settings of the HTTP agents.

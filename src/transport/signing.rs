@@ -20,6 +20,13 @@ pub(crate) fn sign_request(
     region: &str,
     time: SystemTime,
 ) -> Result<(), Error> {
+    // aws-sigv4 panics on a time it cannot write as a four-digit-year date.
+    if super::clock_skew::signing_time(time).is_none() {
+        return Err(Error::config(format!(
+            "cannot sign a request at {time:?}: the signing time must lie between the years \
+             1970 and 9999; check the system clock or the clock given to Environment::with_clock"
+        )));
+    }
     let identity: Identity = aws_credential_types::Credentials::new(
         credentials.access_key_id(),
         credentials.secret_access_key(),
@@ -64,6 +71,20 @@ pub(crate) fn sign_request(
 mod tests {
     use super::*;
     use std::time::Duration;
+
+    #[test]
+    fn time_beyond_year_9999_is_an_error() {
+        let mut request = HttpRequest {
+            url: "https://sts.amazonaws.com/".to_string(),
+            headers: Vec::new(),
+            body: Vec::new(),
+        };
+        let credentials = Credentials::new("AKIDEXAMPLE", "secret", None, None);
+        // About year 10 000.
+        let time = SystemTime::UNIX_EPOCH + Duration::from_secs(253_402_300_800 + 86_400);
+        let error = sign_request(&mut request, &credentials, "us-east-1", time).unwrap_err();
+        assert!(matches!(error, Error::Config { .. }), "{error:?}");
+    }
 
     #[test]
     fn adds_date_token_and_authorization() {
