@@ -2,12 +2,20 @@
 
 use std::time::Duration;
 
+use crate::endpoint::{self, EndpointParams};
 use crate::invoke::{invoke, Target};
 use crate::operations::{
-    AssumeRoleOutput, AssumeRoleRequest, CallerIdentity, GetCallerIdentityOutput,
-    GetCallerIdentityRequest,
+    AssumeRoleOutput, AssumeRoleRequest, AssumeRoleWithSamlOutput, AssumeRoleWithSamlRequest,
+    AssumeRoleWithWebIdentityOutput, AssumeRoleWithWebIdentityRequest, AssumeRootOutput,
+    AssumeRootRequest, CallerIdentity, DecodeAuthorizationMessageOutput,
+    DecodeAuthorizationMessageRequest, GetAccessKeyInfoOutput, GetAccessKeyInfoRequest,
+    GetCallerIdentityOutput, GetCallerIdentityRequest, GetDelegatedAccessTokenOutput,
+    GetDelegatedAccessTokenRequest, GetFederationTokenOutput, GetFederationTokenRequest,
+    GetScopedCredentialsOutput, GetScopedCredentialsRequest, GetSessionTokenOutput,
+    GetSessionTokenRequest, GetWebIdentityTokenOutput, GetWebIdentityTokenRequest,
 };
 use crate::session::AwsSession;
+use crate::StsRegionalEndpoints;
 use crate::{Credentials, Error};
 
 /// The region STS uses when none is configured: the global endpoint, signed for `us-east-1`.
@@ -51,7 +59,7 @@ impl StsClient {
         if let Some(region) = &region {
             crate::session::check_region(region)?;
         }
-        let target = resolve_target(region.as_deref(), session.endpoint_url());
+        let target = resolve_target(region.as_deref(), &session)?;
         Ok(StsClient {
             session,
             region,
@@ -167,6 +175,135 @@ impl StsClient {
         invoke(&self.session, &self.target, request)
     }
 
+    /// Calls AssumeRoleWithSAML. The request is sent unsigned: it needs no AWS credentials and
+    /// never looks for any.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn assume_role_with_saml(
+        &self,
+        request: &AssumeRoleWithSamlRequest,
+    ) -> Result<AssumeRoleWithSamlOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls AssumeRoleWithWebIdentity. The request is sent unsigned: it needs no AWS
+    /// credentials and never looks for any.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn assume_role_with_web_identity(
+        &self,
+        request: &AssumeRoleWithWebIdentityRequest,
+    ) -> Result<AssumeRoleWithWebIdentityOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls AssumeRoot. STS serves it only on regional endpoints, so configure a region.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn assume_root(&self, request: &AssumeRootRequest) -> Result<AssumeRootOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls DecodeAuthorizationMessage.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn decode_authorization_message(
+        &self,
+        request: &DecodeAuthorizationMessageRequest,
+    ) -> Result<DecodeAuthorizationMessageOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls GetAccessKeyInfo.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn get_access_key_info(
+        &self,
+        request: &GetAccessKeyInfoRequest,
+    ) -> Result<GetAccessKeyInfoOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls GetDelegatedAccessToken.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn get_delegated_access_token(
+        &self,
+        request: &GetDelegatedAccessTokenRequest,
+    ) -> Result<GetDelegatedAccessTokenOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls GetFederationToken.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn get_federation_token(
+        &self,
+        request: &GetFederationTokenRequest,
+    ) -> Result<GetFederationTokenOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls GetScopedCredentials.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn get_scoped_credentials(
+        &self,
+        request: &GetScopedCredentialsRequest,
+    ) -> Result<GetScopedCredentialsOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls GetSessionToken.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn get_session_token(
+        &self,
+        request: &GetSessionTokenRequest,
+    ) -> Result<GetSessionTokenOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
+    /// Calls GetWebIdentityToken.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidInput`] before sending when a member breaks the STS model; otherwise
+    /// any [`Error`] of the call.
+    pub fn get_web_identity_token(
+        &self,
+        request: &GetWebIdentityTokenRequest,
+    ) -> Result<GetWebIdentityTokenOutput, Error> {
+        invoke(&self.session, &self.target, request)
+    }
+
     fn cached_identity(&mut self) -> Result<&CallerIdentity, Error> {
         if self.identity.is_none() {
             self.describe_caller()?;
@@ -190,24 +327,44 @@ fn duration_seconds(duration: Duration) -> Result<i32, Error> {
     Ok(seconds as i32)
 }
 
-/// Chooses the URL and signing region: the endpoint override as given, else the regional
-/// endpoint, else the global one signed for `us-east-1`.
-fn resolve_target(region: Option<&str>, endpoint_url: Option<&str>) -> Target {
+/// Resolves the URL and signing region with the STS endpoint rules.
+///
+/// No region means `aws-global`, as in botocore: the global endpoint, signed for `us-east-1`.
+/// A custom endpoint without a region is signed for `us-east-1` too.
+fn resolve_target(region: Option<&str>, session: &AwsSession) -> Result<Target, Error> {
+    let settings = session.endpoint_settings();
     let region = region.unwrap_or(GLOBAL_REGION);
-    let signing_region = if region == GLOBAL_REGION {
-        "us-east-1"
+    let params = EndpointParams {
+        region: Some(region),
+        use_fips: settings.use_fips,
+        use_dual_stack: settings.use_dual_stack,
+        endpoint: settings.endpoint_url.as_deref(),
+        use_global_endpoint: settings.sts_regional_endpoints == StsRegionalEndpoints::Legacy,
+    };
+    let endpoint = endpoint::resolve(&params).map_err(|error| {
+        Error::config(format!(
+            "cannot resolve the STS endpoint for region {region:?} with FIPS {}, dual-stack {} \
+             and endpoint URL {}: {error}",
+            on_off(settings.use_fips),
+            on_off(settings.use_dual_stack),
+            settings.endpoint_url.as_deref().unwrap_or("unset"),
+        ))
+    })?;
+    let signing_region = match endpoint.signing_region.as_deref() {
+        None | Some(GLOBAL_REGION) => "us-east-1".to_string(),
+        Some(signing_region) => signing_region.to_string(),
+    };
+    Ok(Target {
+        url: endpoint.url,
+        signing_region,
+    })
+}
+
+fn on_off(value: bool) -> &'static str {
+    if value {
+        "on"
     } else {
-        region
-    };
-    let url = match endpoint_url {
-        Some(url) => url.to_string(),
-        None if region == GLOBAL_REGION => "https://sts.amazonaws.com".to_string(),
-        None if region.starts_with("cn-") => format!("https://sts.{region}.amazonaws.com.cn"),
-        None => format!("https://sts.{region}.amazonaws.com"),
-    };
-    Target {
-        url,
-        signing_region: signing_region.to_string(),
+        "off"
     }
 }
 

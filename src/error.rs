@@ -4,14 +4,14 @@ use std::fmt;
 
 /// Errors returned by this crate.
 ///
-/// Each variant is one cause: STS answered with an error, the input was rejected before
+/// Each variant is one cause: STS returned an error, the input was rejected before
 /// anything was sent, no usable credentials or configuration were found, the request could not
 /// be delivered, it timed out, or the response could not be understood. No message contains a
 /// secret key, session token, web identity token or SAML assertion.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
-    /// STS answered with an error document.
+    /// STS returned an error document.
     #[error(transparent)]
     Service(ServiceError),
 

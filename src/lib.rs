@@ -34,6 +34,7 @@
 
 mod client;
 mod credentials;
+mod endpoint;
 mod error;
 mod invoke;
 mod operations;
@@ -48,7 +49,15 @@ pub use client::StsClient;
 pub use credentials::Credentials;
 pub use error::{Error, Fault, ServiceError, ServiceErrorKind};
 pub use operations::{
-    AssumeRoleOutput, AssumeRoleRequest, AssumedRoleUser, CallerIdentity, GetCallerIdentityOutput,
-    GetCallerIdentityRequest,
+    AssumeRoleOutput, AssumeRoleRequest, AssumeRoleWithSamlOutput, AssumeRoleWithSamlRequest,
+    AssumeRoleWithWebIdentityOutput, AssumeRoleWithWebIdentityRequest, AssumeRootOutput,
+    AssumeRootRequest, AssumedRoleUser, CallerIdentity, DecodeAuthorizationMessageOutput,
+    DecodeAuthorizationMessageRequest, FederatedUser, GetAccessKeyInfoOutput,
+    GetAccessKeyInfoRequest, GetCallerIdentityOutput, GetCallerIdentityRequest,
+    GetDelegatedAccessTokenOutput, GetDelegatedAccessTokenRequest, GetFederationTokenOutput,
+    GetFederationTokenRequest, GetScopedCredentialsOutput, GetScopedCredentialsRequest,
+    GetSessionTokenOutput, GetSessionTokenRequest, GetWebIdentityTokenOutput,
+    GetWebIdentityTokenRequest, OriginIdentity, PolicyDescriptor, ProvidedContext, ScopedSession,
+    SubjectMode, Tag, TransactionContext, TrustedIdentityPropagationContext,
 };
-pub use session::{AwsSession, AwsSessionBuilder, Environment};
+pub use session::{AwsSession, AwsSessionBuilder, Environment, StsRegionalEndpoints};

@@ -1,10 +1,41 @@
 //! One file per STS operation: its request type, output type, form members and output parsing.
 
 mod assume_role;
+mod assume_role_with_saml;
+mod assume_role_with_web_identity;
+mod assume_root;
+mod decode_authorization_message;
+mod get_access_key_info;
 mod get_caller_identity;
+mod get_delegated_access_token;
+mod get_federation_token;
+mod get_scoped_credentials;
+mod get_session_token;
+mod get_web_identity_token;
+mod members;
 
-pub use assume_role::{AssumeRoleOutput, AssumeRoleRequest, AssumedRoleUser};
+pub use assume_role::{AssumeRoleOutput, AssumeRoleRequest};
+pub use assume_role_with_saml::{AssumeRoleWithSamlOutput, AssumeRoleWithSamlRequest};
+pub use assume_role_with_web_identity::{
+    AssumeRoleWithWebIdentityOutput, AssumeRoleWithWebIdentityRequest,
+};
+pub use assume_root::{AssumeRootOutput, AssumeRootRequest};
+pub use decode_authorization_message::{
+    DecodeAuthorizationMessageOutput, DecodeAuthorizationMessageRequest,
+};
+pub use get_access_key_info::{GetAccessKeyInfoOutput, GetAccessKeyInfoRequest};
 pub use get_caller_identity::{CallerIdentity, GetCallerIdentityOutput, GetCallerIdentityRequest};
+pub use get_delegated_access_token::{
+    GetDelegatedAccessTokenOutput, GetDelegatedAccessTokenRequest,
+};
+pub use get_federation_token::{GetFederationTokenOutput, GetFederationTokenRequest};
+pub use get_scoped_credentials::{GetScopedCredentialsOutput, GetScopedCredentialsRequest};
+pub use get_session_token::{GetSessionTokenOutput, GetSessionTokenRequest};
+pub use get_web_identity_token::{GetWebIdentityTokenOutput, GetWebIdentityTokenRequest};
+pub use members::{
+    AssumedRoleUser, FederatedUser, OriginIdentity, PolicyDescriptor, ProvidedContext,
+    ScopedSession, SubjectMode, Tag, TransactionContext, TrustedIdentityPropagationContext,
+};
 
 use crate::protocol::query::QueryWriter;
 use crate::protocol::xml::{Element, XmlError};
@@ -50,3 +81,6 @@ impl std::fmt::Debug for Redacted {
         f.write_str("** redacted **")
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -4,6 +4,8 @@
 //! element order, whitespace, comments and CDATA sections do not matter. Limits on depth and
 //! element count keep hostile bodies from using unbounded memory or stack.
 
+use std::collections::BTreeMap;
+
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use time::format_description::well_known::Rfc3339;
@@ -205,6 +207,44 @@ impl Element {
                 XmlError::new(format!("<{name}> in <{}> is not an integer", self.name))
             }),
         }
+    }
+
+    /// Returns the entries of the optional non-flattened map named `name`, written as
+    /// `<name><entry><key>K</key><value>V</value></entry>...</name>`, in document order.
+    ///
+    /// Each entry must have exactly one `<key>` and one `<value>`; a key that appears twice is
+    /// an error, as a map cannot hold it.
+    pub(crate) fn optional_map_entries(
+        &self,
+        name: &str,
+    ) -> Result<Option<Vec<(String, &Element)>>, XmlError> {
+        let Some(map) = self.child(name)? else {
+            return Ok(None);
+        };
+        let mut entries: Vec<(String, &Element)> = Vec::new();
+        for entry in map.children.iter().filter(|child| child.name == "entry") {
+            let key = entry.required_child("key")?.text.trim().to_string();
+            if entries.iter().any(|(seen, _)| *seen == key) {
+                return Err(XmlError::new(format!(
+                    "<{name}> has more than one entry with the same key"
+                )));
+            }
+            entries.push((key, entry.required_child("value")?));
+        }
+        Ok(Some(entries))
+    }
+
+    /// Returns the optional non-flattened map named `name` whose values are strings.
+    pub(crate) fn optional_string_map(
+        &self,
+        name: &str,
+    ) -> Result<Option<BTreeMap<String, String>>, XmlError> {
+        Ok(self.optional_map_entries(name)?.map(|entries| {
+            entries
+                .into_iter()
+                .map(|(key, value)| (key, value.text.trim().to_string()))
+                .collect()
+        }))
     }
 
     /// Returns the required child named `name` parsed as an ISO 8601 date-time.

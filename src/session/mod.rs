@@ -1,16 +1,20 @@
 //! `AwsSession`: credentials, region, endpoint override and one shared HTTP agent.
 
 mod env;
+pub(crate) mod profile;
 pub(crate) mod providers;
 
+pub use crate::endpoint::config::StsRegionalEndpoints;
 pub use env::Environment;
 
 use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::endpoint::config::{resolve_settings, EndpointOverrides, EndpointSettings};
 use crate::transport::http::{Transport, TransportSettings};
 use crate::{Credentials, Error};
+use profile::{Platform, ProfileSet, Section};
 
 /// The configuration that STS clients share: where credentials come from, the region, an
 /// optional endpoint override and one HTTP agent, so connections are reused across calls.
@@ -26,7 +30,9 @@ pub struct AwsSession {
 struct SessionInner {
     credentials: Option<Credentials>,
     region: Option<String>,
-    endpoint_url: Option<String>,
+    endpoint: EndpointSettings,
+    profiles: Arc<ProfileSet>,
+    profile_name: String,
     environment: Environment,
     transport: Transport,
 }
@@ -57,7 +63,27 @@ impl AwsSession {
 
     /// Returns the endpoint override, when one is configured.
     pub fn endpoint_url(&self) -> Option<&str> {
-        self.inner.endpoint_url.as_deref()
+        self.inner.endpoint.endpoint_url.as_deref()
+    }
+
+    /// Returns the name of the profile settings are read from: the builder's, else
+    /// `AWS_PROFILE`, else `default`.
+    pub fn profile_name(&self) -> &str {
+        &self.inner.profile_name
+    }
+
+    pub(crate) fn endpoint_settings(&self) -> &EndpointSettings {
+        &self.inner.endpoint
+    }
+
+    /// Returns the selected profile of the shared config and credentials files, if it exists.
+    pub(crate) fn profile(&self) -> Option<&Section> {
+        self.inner.profiles.profile(&self.inner.profile_name)
+    }
+
+    /// Returns every profile, `sso-session` and `services` section of the shared files.
+    pub(crate) fn profiles(&self) -> &ProfileSet {
+        &self.inner.profiles
     }
 
     /// Returns the environment this session reads its configuration from.
@@ -93,7 +119,8 @@ impl fmt::Debug for AwsSession {
         f.debug_struct("AwsSession")
             .field("credentials", &self.inner.credentials)
             .field("region", &self.inner.region)
-            .field("endpoint_url", &self.inner.endpoint_url)
+            .field("endpoint", &self.inner.endpoint)
+            .field("profile_name", &self.inner.profile_name)
             .field("environment", &self.inner.environment)
             .finish_non_exhaustive()
     }
@@ -104,7 +131,8 @@ impl fmt::Debug for AwsSession {
 pub struct AwsSessionBuilder {
     credentials: Option<Credentials>,
     region: Option<String>,
-    endpoint_url: Option<String>,
+    profile_name: Option<String>,
+    endpoint: EndpointOverrides,
     environment: Option<Environment>,
     transport: TransportSettings,
 }
@@ -123,10 +151,49 @@ impl AwsSessionBuilder {
         self
     }
 
-    /// Sets the URL to send STS requests to instead of the regional endpoint. Defaults to
-    /// `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL`.
+    /// Sets the URL to send STS requests to instead of the resolved endpoint. Defaults to
+    /// `AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL`, then the profile's `services` section
+    /// entry `sts = endpoint_url = ...`, then the profile's `endpoint_url`. A URL set here is
+    /// used even when configured endpoint URLs are ignored.
     pub fn endpoint_url(mut self, endpoint_url: impl Into<String>) -> AwsSessionBuilder {
-        self.endpoint_url = Some(endpoint_url.into());
+        self.endpoint.endpoint_url = Some(endpoint_url.into());
+        self
+    }
+
+    /// Selects the profile of the shared config and credentials files. Defaults to
+    /// `AWS_PROFILE`, then `default`.
+    pub fn profile(mut self, name: impl Into<String>) -> AwsSessionBuilder {
+        self.profile_name = Some(name.into());
+        self
+    }
+
+    /// Sets whether to use the FIPS endpoint. Defaults to `AWS_USE_FIPS_ENDPOINT`, then the
+    /// profile's `use_fips_endpoint`, then false.
+    pub fn use_fips(mut self, use_fips: bool) -> AwsSessionBuilder {
+        self.endpoint.use_fips = Some(use_fips);
+        self
+    }
+
+    /// Sets whether to use the dual-stack (IPv4 and IPv6) endpoint. Defaults to
+    /// `AWS_USE_DUALSTACK_ENDPOINT`, then the profile's `use_dualstack_endpoint`, then false.
+    pub fn use_dual_stack(mut self, use_dual_stack: bool) -> AwsSessionBuilder {
+        self.endpoint.use_dual_stack = Some(use_dual_stack);
+        self
+    }
+
+    /// Sets whether the legacy STS regions use the global endpoint. Defaults to
+    /// `AWS_STS_REGIONAL_ENDPOINTS`, then the profile's `sts_regional_endpoints`, then
+    /// [`StsRegionalEndpoints::Regional`].
+    pub fn sts_regional_endpoints(mut self, setting: StsRegionalEndpoints) -> AwsSessionBuilder {
+        self.endpoint.sts_regional_endpoints = Some(setting);
+        self
+    }
+
+    /// Sets whether endpoint URLs from the environment and the profile are ignored. Defaults
+    /// to `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`, then the profile's
+    /// `ignore_configured_endpoint_urls`, then false.
+    pub fn ignore_configured_endpoint_urls(mut self, ignore: bool) -> AwsSessionBuilder {
+        self.endpoint.ignore_configured_endpoint_urls = Some(ignore);
         self
     }
 
@@ -158,23 +225,33 @@ impl AwsSessionBuilder {
     pub fn build(self) -> Result<AwsSession, Error> {
         let environment = self.environment.unwrap_or_else(Environment::process);
 
+        let profiles = load_profiles(&environment)?;
+        let profile_name = match self.profile_name {
+            Some(name) => name,
+            None => environment
+                .non_empty_var("AWS_PROFILE")
+                .unwrap_or_else(|| "default".to_string()),
+        };
+        let profile = profiles.profile(&profile_name);
+
         let region = match self.region {
             Some(region) => Some(region),
             None => environment
                 .non_empty_var("AWS_REGION")
-                .or_else(|| environment.non_empty_var("AWS_DEFAULT_REGION")),
+                .or_else(|| environment.non_empty_var("AWS_DEFAULT_REGION"))
+                .or_else(|| {
+                    profile
+                        .and_then(|profile| profile.get("region"))
+                        .filter(|region| !region.is_empty())
+                        .map(str::to_string)
+                }),
         };
         if let Some(region) = &region {
             check_region(region)?;
         }
 
-        let endpoint_url = match self.endpoint_url {
-            Some(url) => Some(url),
-            None => environment
-                .non_empty_var("AWS_ENDPOINT_URL_STS")
-                .or_else(|| environment.non_empty_var("AWS_ENDPOINT_URL")),
-        };
-        if let Some(url) = &endpoint_url {
+        let endpoint = resolve_settings(&self.endpoint, &environment, &profiles, profile)?;
+        if let Some(url) = &endpoint.endpoint_url {
             check_endpoint_url(url)?;
         }
 
@@ -182,12 +259,23 @@ impl AwsSessionBuilder {
             inner: Arc::new(SessionInner {
                 credentials: self.credentials,
                 region,
-                endpoint_url,
+                endpoint,
+                profiles: Arc::new(profiles),
+                profile_name,
                 environment,
                 transport: Transport::new(self.transport),
             }),
         })
     }
+}
+
+/// Reads the shared config and credentials files that the environment points to.
+fn load_profiles(environment: &Environment) -> Result<ProfileSet, Error> {
+    let vars = |name: &str| environment.var(name);
+    profile::load(Platform::current(), &vars, environment.home_dir(), |path| {
+        std::fs::read_to_string(path)
+    })
+    .map_err(|error| Error::config(error.to_string()))
 }
 
 /// Checks that a region can be a DNS label, as the endpoint rules require.
