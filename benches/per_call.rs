@@ -8,7 +8,10 @@ use std::hint::black_box;
 use std::time::{Duration, SystemTime};
 
 use aws_sts_blocking::__bench;
-use aws_sts_blocking::{AssumeRoleRequest, Credentials, GetCallerIdentityRequest};
+use aws_sts_blocking::{
+    AssumeRoleRequest, Credentials, GetCallerIdentityRequest, PolicyDescriptor, ProvidedContext,
+    Tag,
+};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion};
 
 const ENDPOINT: &str = "https://sts.eu-west-1.amazonaws.com/";
@@ -53,10 +56,27 @@ fn assume_role_request() -> AssumeRoleRequest {
         "arn:aws:iam::123456789012:role/benchmark-deploy-role",
         "benchmark-session@example.com",
     )
-    .duration_seconds(3600)
-    .external_id("benchmark-external-id-0123456789")
+    .policy_arns(vec![
+        PolicyDescriptor::new("arn:aws:iam::aws:policy/ReadOnlyAccess"),
+        PolicyDescriptor::new("arn:aws:iam::123456789012:policy/benchmark-boundary"),
+    ])
     .policy(policy)
+    .duration_seconds(3600)
+    .tags(vec![
+        Tag::new("team", "platform"),
+        Tag::new("cost-center", "12345"),
+        Tag::new("purpose", "benchmark run with spaces"),
+    ])
+    .transitive_tag_keys(vec!["team".to_string(), "cost-center".to_string()])
+    .external_id("benchmark-external-id-0123456789")
+    .serial_number("arn:aws:iam::123456789012:mfa/benchmark-user")
+    .token_code("123456")
     .source_identity("benchmark-user@example.com")
+    .provided_contexts(vec![ProvidedContext::new(
+        "arn:aws:iam::aws:contextProvider/IdentityCenter",
+        "eyJhbGciOiJSUzI1NiJ9.eyJjb250ZXh0IjoiYmVuY2htYXJrIn0.c2lnbmF0dXJl",
+    )])
+    .minimum_session_token_size(1024)
 }
 
 fn assume_role_response() -> String {
@@ -75,6 +95,8 @@ fn assume_role_response() -> String {
       <Expiration>2024-05-01T13:00:00Z</Expiration>
     </Credentials>
     <PackedPolicySize>12</PackedPolicySize>
+    <SessionTokenUtilization>25</SessionTokenUtilization>
+    <SessionTokenSize>1053</SessionTokenSize>
   </AssumeRoleResult>
   <ResponseMetadata>
     <RequestId>9a8b7c6d-5e4f-4a3b-9c2d-1e0f9a8b7c6d</RequestId>
