@@ -159,7 +159,7 @@ def build_clean(name, profile):
     log(f"clean {profile} build of {package}")
     started = time.perf_counter()
     run_checked(
-        ["cargo", "build", "--locked", "--offline", "--profile", profile, "-p", package,
+        ["cargo", "build", "--offline", "--profile", profile, "-p", package,
          "--target-dir", str(target_dir)],
         cwd=HERE,
     )
@@ -169,7 +169,9 @@ def build_clean(name, profile):
 
 def build_programs(profile, reuse):
     """Return {name: {"binary": Path, "build_seconds": float or None}} for the Rust programs."""
-    run_checked(["cargo", "fetch", "--locked"], cwd=HERE)
+    # Not --locked: when the crate gains a dependency, cargo adds it to Cargo.lock here and
+    # keeps every version already pinned, the SDK's included.
+    run_checked(["cargo", "fetch"], cwd=HERE)
     cache = TARGET / f"build-times-{profile}.json"
     previous = json.loads(cache.read_text()) if cache.exists() else {}
     builds = {}
@@ -186,7 +188,7 @@ def build_programs(profile, reuse):
         cache.write_text(json.dumps(previous))
 
     log("building the responder")
-    run_checked(["cargo", "build", "--locked", "--offline", "--release",
+    run_checked(["cargo", "build", "--offline", "--release",
                  "-p", "sts-bench-responder", "--target-dir", str(TARGET)], cwd=HERE)
     builds["responder"] = {"binary": TARGET / "release" / "sts-bench-responder"}
     return builds
@@ -196,7 +198,7 @@ def dependency_count(package):
     """Count the unique crates (name and version) that `cargo tree -e normal` lists for the
     package, without the package itself."""
     output = run_checked(
-        ["cargo", "tree", "--locked", "--offline", "-e", "normal", "--prefix", "none",
+        ["cargo", "tree", "--offline", "-e", "normal", "--prefix", "none",
          "-p", package],
         cwd=HERE,
     )
