@@ -71,6 +71,7 @@ fn response(status: u16, body: Vec<u8>) -> HttpResponse {
         status,
         request_id: None,
         date: None,
+        retry_after: None,
         body,
     }
 }

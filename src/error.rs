@@ -25,12 +25,18 @@ pub enum Error {
         message: String,
     },
 
-    /// No credentials were found, or the ones found are incomplete or expired.
+    /// No credentials were found, or the ones found are incomplete or expired, or a
+    /// configured credential source failed.
     #[error("{message}")]
     #[non_exhaustive]
     Credentials {
         /// What was tried and what to do.
         message: String,
+        /// The failed call behind this error, such as the STS error of a role assumption
+        /// that a profile configures. [`Error::code`], [`Error::request_id`] and
+        /// [`Error::status`] return its values.
+        #[source]
+        source: Option<Box<Error>>,
     },
 
     /// Settings are malformed or contradict each other.
@@ -89,10 +95,15 @@ fn attempts_suffix(attempts: u32) -> String {
 }
 
 impl Error {
-    /// Returns the STS error code, such as `AccessDenied`, for [`Error::Service`].
+    /// Returns the STS error code, such as `AccessDenied`, for [`Error::Service`] and for
+    /// [`Error::Credentials`] caused by a service error.
     pub fn code(&self) -> Option<&str> {
         match self {
             Error::Service(error) => Some(error.code()),
+            Error::Credentials {
+                source: Some(source),
+                ..
+            } => source.code(),
             _ => None,
         }
     }
@@ -102,6 +113,10 @@ impl Error {
         match self {
             Error::Service(error) => error.request_id(),
             Error::InvalidResponse { request_id, .. } => request_id.as_deref(),
+            Error::Credentials {
+                source: Some(source),
+                ..
+            } => source.request_id(),
             _ => None,
         }
     }
@@ -111,6 +126,10 @@ impl Error {
         match self {
             Error::Service(error) => Some(error.status()),
             Error::InvalidResponse { status, .. } => Some(*status),
+            Error::Credentials {
+                source: Some(source),
+                ..
+            } => source.status(),
             _ => None,
         }
     }
@@ -151,6 +170,15 @@ impl Error {
     pub(crate) fn credentials(message: impl Into<String>) -> Error {
         Error::Credentials {
             message: message.into(),
+            source: None,
+        }
+    }
+
+    /// Creates a credentials error caused by `source`, such as a failed STS call.
+    pub(crate) fn credentials_caused_by(message: impl Into<String>, source: Error) -> Error {
+        Error::Credentials {
+            message: message.into(),
+            source: Some(Box::new(source)),
         }
     }
 
@@ -191,8 +219,11 @@ pub(crate) fn is_retryable_status(status: u16) -> bool {
     matches!(status, 500 | 502 | 503 | 504)
 }
 
-/// Error codes that the AWS SDKs retry in their standard retry mode, besides HTTP 5xx.
-const RETRYABLE_CODES: &[&str] = &[
+/// Error codes that mean the caller is sending too fast. The AWS SDKs retry them in their
+/// standard retry mode, and their adaptive mode also lowers its sending rate on them. The list is
+/// botocore's `ThrottledRetryableChecker` (`botocore/retries/standard.py`, commit 0719e79)
+/// without `TransactionInProgressException`, which only DynamoDB returns.
+const THROTTLING_CODES: &[&str] = &[
     "Throttling",
     "ThrottlingException",
     "ThrottledException",
@@ -206,6 +237,12 @@ const RETRYABLE_CODES: &[&str] = &[
     "SlowDown",
     "PriorRequestNotComplete",
     "EC2ThrottledException",
+];
+
+/// Error codes of transient failures that the AWS SDKs retry, besides HTTP 5xx.
+/// `IDPCommunicationError` is retried for every STS call, because STS returns it when it could
+/// not reach the identity provider.
+const TRANSIENT_CODES: &[&str] = &[
     "RequestTimeout",
     "RequestTimeoutException",
     "IDPCommunicationError",
@@ -285,7 +322,14 @@ impl ServiceError {
 
     /// Returns whether the AWS SDKs' standard retry mode retries this error.
     pub fn is_retryable(&self) -> bool {
-        is_retryable_status(self.status) || RETRYABLE_CODES.contains(&self.code.as_str())
+        is_retryable_status(self.status)
+            || self.is_throttling()
+            || TRANSIENT_CODES.contains(&self.code.as_str())
+    }
+
+    /// Returns whether the code means the caller is sending too fast, such as `Throttling`.
+    pub fn is_throttling(&self) -> bool {
+        THROTTLING_CODES.contains(&self.code.as_str())
     }
 }
 

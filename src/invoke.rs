@@ -1,13 +1,19 @@
-//! The path of one STS call: validate, encode, sign, send, and read the response.
+//! The path of one STS call: validate, encode, then sign, send and read the response once per
+//! attempt, retrying as the session's retry settings allow.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use crate::error::{Fault, ServiceError};
 use crate::operations::Operation;
 use crate::protocol::query::QueryWriter;
 use crate::protocol::xml::{parse_document, parse_error_document, parse_success_document};
 use crate::session::AwsSession;
+use crate::transport::clock_skew::corrected_offset;
 use crate::transport::http::{HttpRequest, HttpResponse};
+use crate::transport::retry::{
+    backoff, jitter_fraction, parse_retry_after, retry_delay, RetryReason,
+    SUCCESS_WITHOUT_RETRY_REFUND,
+};
 use crate::transport::signing::sign_request;
 use crate::{Credentials, Error};
 
@@ -20,7 +26,29 @@ pub(crate) struct Target {
     pub(crate) signing_region: String,
 }
 
+/// The request of one call, encoded once and signed again for each attempt.
+struct PreparedCall<'a> {
+    session: &'a AwsSession,
+    target: &'a Target,
+    operation: &'static str,
+    url: String,
+    body: Vec<u8>,
+    credentials: Option<Credentials>,
+}
+
+/// Result of one attempt, with the response headers that retry decisions need.
+struct AttemptOutcome<T> {
+    result: Result<T, Error>,
+    date: Option<String>,
+    retry_after: Option<String>,
+}
+
 /// Sends `request` to `target` with the session's credentials and returns its parsed output.
+///
+/// A failed attempt is retried after a full-jitter backoff when [`Error::is_retryable`] returns
+/// true, attempts remain and the session's retry quota has tokens. A rejection for the request's
+/// time with a skewed `Date` header is retried at once, signed with the corrected clock. The
+/// error returned records how many attempts were made.
 pub(crate) fn invoke<O: Operation>(
     session: &AwsSession,
     target: &Target,
@@ -30,42 +58,204 @@ pub(crate) fn invoke<O: Operation>(
 
     let mut writer = QueryWriter::new(O::NAME);
     request.write_members(&mut writer);
-    let mut http_request = HttpRequest {
-        url: request_url(&target.url),
-        headers: vec![("content-type".to_string(), CONTENT_TYPE.to_string())],
-        body: writer.finish().into_bytes(),
-    };
-
     let credentials = if O::SIGNED {
         Some(session.credentials()?)
     } else {
         None
     };
-    if let Some(credentials) = &credentials {
-        let now = session.environment().now();
-        sign_request(&mut http_request, credentials, &target.signing_region, now)?;
+    let call = PreparedCall {
+        session,
+        target,
+        operation: O::NAME,
+        url: request_url(&target.url),
+        body: writer.finish().into_bytes(),
+        credentials,
+    };
+
+    let reliability = session.reliability();
+    let max_attempts = reliability.retry.max_attempts;
+    // Quota tokens taken by the latest retry, returned when the call succeeds.
+    let mut retry_tokens = None;
+    let mut attempt = 1;
+    loop {
+        if let Some(limiter) = &reliability.rate_limiter {
+            limiter.acquire();
+        }
+        let outcome = call.attempt::<O>(attempt)?;
+        if let Some(limiter) = &reliability.rate_limiter {
+            let throttled =
+                matches!(&outcome.result, Err(Error::Service(service)) if service.is_throttling());
+            limiter.record_response(throttled);
+        }
+        let error = match outcome.result {
+            Ok(output) => {
+                reliability
+                    .quota
+                    .release(retry_tokens.unwrap_or(SUCCESS_WITHOUT_RETRY_REFUND));
+                return Ok(output);
+            }
+            Err(error) => error,
+        };
+
+        // The offset is kept for later calls even when this call has no attempt left.
+        let skew_corrected = call.correct_clock_skew(&error, outcome.date.as_deref(), attempt);
+        if attempt >= max_attempts {
+            return Err(error.with_attempts(attempt));
+        }
+        let delay = if skew_corrected {
+            log::debug!(
+                "retrying STS {} at once (attempt {} of {max_attempts}): clock skew corrected",
+                O::NAME,
+                attempt + 1
+            );
+            Duration::ZERO
+        } else {
+            let retry_after = outcome.retry_after.as_deref().and_then(parse_retry_after);
+            match call.plan_retry(&error, retry_after, attempt) {
+                Some((delay, tokens)) => {
+                    retry_tokens = Some(tokens);
+                    delay
+                }
+                None => return Err(error.with_attempts(attempt)),
+            }
+        };
+        std::thread::sleep(delay);
+        attempt += 1;
+    }
+}
+
+fn reason_name(reason: RetryReason) -> &'static str {
+    match reason {
+        RetryReason::Throttling => "throttled",
+        RetryReason::Timeout => "timed out",
+        RetryReason::Transient => "transient failure",
+    }
+}
+
+impl PreparedCall<'_> {
+    /// Signs the request with the session's clock plus its clock offset, sends it and reads
+    /// the response. Only a signing failure is returned as `Err`; every failure of the attempt
+    /// itself is in the outcome.
+    fn attempt<O: Operation>(&self, attempt: u32) -> Result<AttemptOutcome<O::Output>, Error> {
+        let mut http_request = HttpRequest {
+            url: self.url.clone(),
+            headers: vec![("content-type".to_string(), CONTENT_TYPE.to_string())],
+            body: self.body.clone(),
+        };
+        if let Some(credentials) = &self.credentials {
+            let reliability = self.session.reliability();
+            let time = reliability
+                .clock_offset
+                .apply(self.session.environment().now());
+            sign_request(
+                &mut http_request,
+                credentials,
+                &self.target.signing_region,
+                time,
+            )?;
+        }
+
+        let started = Instant::now();
+        let result = self.session.transport().send(&http_request);
+        self.log_attempt(attempt, &result, started.elapsed());
+        let response = match result {
+            Ok(response) => response,
+            Err(error) => {
+                return Ok(AttemptOutcome {
+                    result: Err(error),
+                    date: None,
+                    retry_after: None,
+                })
+            }
+        };
+        let date = response.date.clone();
+        let retry_after = response.retry_after.clone();
+        Ok(AttemptOutcome {
+            result: read_response::<O>(response, self.credentials.as_ref()),
+            date,
+            retry_after,
+        })
     }
 
-    let started = Instant::now();
-    let result = session.transport().send(&http_request);
-    let elapsed = started.elapsed();
-    match &result {
-        Ok(response) => log::debug!(
-            "STS {} to {}: HTTP {}, request id {}, {} ms",
-            O::NAME,
-            target.url,
-            response.status,
-            response.request_id.as_deref().unwrap_or("none"),
-            elapsed.as_millis()
-        ),
-        Err(error) => log::debug!(
-            "STS {} to {} failed after {} ms: {error}",
-            O::NAME,
-            target.url,
-            elapsed.as_millis()
-        ),
+    /// Stores a new clock offset on the session when `error` rejects the request for its time
+    /// and the server's `Date` header shows the skew. Returns whether it stored one.
+    fn correct_clock_skew(&self, error: &Error, date: Option<&str>, attempt: u32) -> bool {
+        let clock_offset = &self.session.reliability().clock_offset;
+        let previous_offset = clock_offset.get();
+        let now = self.session.environment().now();
+        let Some(offset) = corrected_offset(error, date, now, previous_offset) else {
+            return false;
+        };
+        clock_offset.set(offset);
+        log::debug!(
+            "STS {} attempt {attempt} was rejected with {} and a server Date {} away from the \
+             local clock; signing later requests with a clock offset of {offset} (was \
+             {previous_offset})",
+            self.operation,
+            error.code().unwrap_or_default(),
+            offset - previous_offset,
+        );
+        true
     }
-    read_response::<O>(result?, credentials.as_ref())
+
+    /// Returns the wait before retrying after `error` and the quota tokens the retry took, or
+    /// `None` when the error is not retryable or the retry quota is exhausted.
+    fn plan_retry(
+        &self,
+        error: &Error,
+        retry_after: Option<Duration>,
+        attempt: u32,
+    ) -> Option<(Duration, u32)> {
+        let reliability = self.session.reliability();
+        let max_attempts = reliability.retry.max_attempts;
+        let reason = RetryReason::of(error)?;
+        let cost = reason.quota_cost();
+        if !reliability.quota.try_acquire(cost) {
+            log::debug!(
+                "not retrying STS {} after attempt {attempt} of {max_attempts}: the retry \
+                 quota is exhausted ({} tokens left, {cost} needed); error: {error}",
+                self.operation,
+                reliability.quota.available(),
+            );
+            return None;
+        }
+
+        let delay = retry_delay(
+            backoff(
+                attempt,
+                reliability.retry.initial_backoff,
+                jitter_fraction(),
+            ),
+            retry_after,
+        );
+        log::debug!(
+            "retrying STS {} in {} ms (attempt {} of {max_attempts}, reason: {}): {error}",
+            self.operation,
+            delay.as_millis(),
+            attempt + 1,
+            reason_name(reason),
+        );
+        Some((delay, cost))
+    }
+
+    fn log_attempt(&self, attempt: u32, result: &Result<HttpResponse, Error>, elapsed: Duration) {
+        match result {
+            Ok(response) => log::debug!(
+                "STS {} to {} (attempt {attempt}): HTTP {}, request id {}, {} ms",
+                self.operation,
+                self.target.url,
+                response.status,
+                response.request_id.as_deref().unwrap_or("none"),
+                elapsed.as_millis()
+            ),
+            Err(error) => log::debug!(
+                "STS {} to {} (attempt {attempt}) failed after {} ms: {error}",
+                self.operation,
+                self.target.url,
+                elapsed.as_millis()
+            ),
+        }
+    }
 }
 
 /// Returns the URL to POST to: the endpoint with a trailing `/`, so a base path such as
@@ -192,6 +382,7 @@ mod tests {
             status,
             request_id: Some("header-id".to_string()),
             date: None,
+            retry_after: None,
             body: body.as_bytes().to_vec(),
         }
     }

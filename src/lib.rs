@@ -21,10 +21,27 @@
 //! # }
 //! ```
 //!
+//! # Retries, timeouts and transport
+//!
+//! - Each call makes up to 3 attempts (`AWS_MAX_ATTEMPTS`, the profile's `max_attempts` or
+//!   [`AwsSessionBuilder::max_attempts`]). Throttling codes, transient codes, HTTP 500, 502,
+//!   503 and 504, connection failures and timeouts are retried after a full-jitter
+//!   exponential backoff capped at 20 s, within a retry quota shared by the session's clones.
+//!   [`RetryMode::Adaptive`] also rate-limits calls after STS throttles one.
+//! - Each attempt must connect within 3.1 s and finish within 20 s by default
+//!   ([`AwsSessionBuilder::connect_timeout`], [`AwsSessionBuilder::attempt_timeout`]).
+//! - When STS rejects a request for its time and its `Date` header is more than 4 minutes off,
+//!   the session stores the offset ([`AwsSession::clock_offset`]) and signs with it from then
+//!   on.
+//! - `https://` endpoints use `HTTPS_PROXY`, `http://` endpoints `HTTP_PROXY`, except for the
+//!   hosts in `NO_PROXY`; `ALL_PROXY` is ignored. `AWS_CA_BUNDLE` or the profile's `ca_bundle`
+//!   replaces the default (webpki) roots. Redirects are never followed.
+//!
 //! # Logging
 //!
 //! The crate logs through the `log` facade. At `debug` it logs one line per request: the
-//! operation, endpoint, HTTP status, request id and time taken. No level of this crate's
+//! operation, endpoint, attempt number, HTTP status, request id and time taken, and one line
+//! per retry with the attempt, the reason and the delay. No level of this crate's
 //! logging ever contains a header value, a form body or a response body, so secret keys,
 //! session tokens, web identity tokens and SAML assertions are never logged. `ureq`'s own
 //! `trace` output (target `ureq_proto`) shows the bytes on the wire unredacted: keep it off
@@ -36,6 +53,9 @@ mod client;
 mod credentials;
 mod endpoint;
 mod error;
+#[cfg(any(fuzzing, test))]
+#[doc(hidden)]
+pub mod fuzzing;
 mod invoke;
 mod operations;
 mod protocol;
@@ -61,3 +81,9 @@ pub use operations::{
     SubjectMode, Tag, TransactionContext, TrustedIdentityPropagationContext,
 };
 pub use session::{AwsSession, AwsSessionBuilder, Environment, StsRegionalEndpoints};
+pub use transport::retry::RetryMode;
+
+/// Compiles the README's examples as doctests, so they stay correct.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

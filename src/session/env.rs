@@ -22,6 +22,9 @@ pub struct Environment {
     variables: Variables,
     home_dir: Option<PathBuf>,
     clock: Clock,
+    /// Whether the EC2 instance metadata service is asked for credentials and the region
+    /// when no variable sets it.
+    instance_metadata_by_default: bool,
 }
 
 #[derive(Clone)]
@@ -42,15 +45,23 @@ impl Environment {
             variables: Variables::Process,
             home_dir,
             clock: Arc::new(SystemTime::now),
+            instance_metadata_by_default: true,
         }
     }
 
     /// Creates an environment with no variables, no home directory and the system clock.
+    ///
+    /// Unlike the process environment, it does not ask the EC2 instance metadata service
+    /// (169.254.169.254) for credentials or the region unless a variable turns it on:
+    /// `AWS_EC2_METADATA_DISABLED` set to anything but `true`, or
+    /// `AWS_EC2_METADATA_SERVICE_ENDPOINT`. So a session built on it makes no network call
+    /// that its variables do not name.
     pub fn empty() -> Environment {
         Environment {
             variables: Variables::Given(Arc::new(BTreeMap::new())),
             home_dir: None,
             clock: Arc::new(SystemTime::now),
+            instance_metadata_by_default: false,
         }
     }
 
@@ -103,6 +114,22 @@ impl Environment {
     pub fn now(&self) -> SystemTime {
         (self.clock)()
     }
+
+    /// Returns whether the EC2 instance metadata service may be asked for credentials and the
+    /// region: never when `AWS_EC2_METADATA_DISABLED` is `true` (in any case), otherwise as
+    /// [`Environment::process`] and [`Environment::empty`] describe.
+    pub(crate) fn instance_metadata_enabled(&self) -> bool {
+        match self.var("AWS_EC2_METADATA_DISABLED") {
+            Some(value) if value.trim().eq_ignore_ascii_case("true") => false,
+            Some(_) => true,
+            None => {
+                self.instance_metadata_by_default
+                    || self
+                        .non_empty_var("AWS_EC2_METADATA_SERVICE_ENDPOINT")
+                        .is_some()
+            }
+        }
+    }
 }
 
 impl fmt::Debug for Environment {
@@ -146,6 +173,23 @@ mod tests {
             debug,
             "Environment { variables: [\"AWS_SECRET_ACCESS_KEY\"], home_dir: Some(\"/home/test\"), .. }"
         );
+    }
+
+    #[test]
+    fn instance_metadata_switch() {
+        assert!(!Environment::empty().instance_metadata_enabled());
+        let enabled = [
+            ("AWS_EC2_METADATA_DISABLED", "false"),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1"),
+        ];
+        for (name, value) in enabled {
+            let environment = Environment::empty().with_var(name, value);
+            assert!(environment.instance_metadata_enabled(), "{name}={value}");
+        }
+        let disabled = Environment::empty()
+            .with_var("AWS_EC2_METADATA_SERVICE_ENDPOINT", "http://127.0.0.1:1")
+            .with_var("AWS_EC2_METADATA_DISABLED", "TRUE");
+        assert!(!disabled.instance_metadata_enabled());
     }
 
     #[test]

@@ -1,9 +1,13 @@
 //! The one place that calls `ureq`: agent configuration, sending a request and reading the
 //! response within a size limit.
 
+use std::fmt;
 use std::io::Read;
 use std::time::Duration;
 
+use ureq::tls::{RootCerts, TlsConfig};
+
+use super::proxy::{ProxySettings, Route};
 use crate::Error;
 
 /// Default time allowed to open a connection, the same as the AWS SDK for Rust uses.
@@ -29,14 +33,20 @@ pub(crate) struct HttpResponse {
     pub(crate) request_id: Option<String>,
     /// The `Date` header, unparsed.
     pub(crate) date: Option<String>,
+    /// The `x-amz-retry-after` header, unparsed.
+    pub(crate) retry_after: Option<String>,
     pub(crate) body: Vec<u8>,
 }
 
-/// Settings of the HTTP agent.
+/// Settings of the HTTP agents.
 #[derive(Debug, Clone)]
 pub(crate) struct TransportSettings {
     pub(crate) connect_timeout: Duration,
     pub(crate) attempt_timeout: Duration,
+    pub(crate) proxies: ProxySettings,
+    /// The roots that server certificates are verified against; `None` means the webpki roots
+    /// (Mozilla's list, compiled in).
+    pub(crate) root_certs: Option<RootCerts>,
 }
 
 impl Default for TransportSettings {
@@ -44,40 +54,75 @@ impl Default for TransportSettings {
         TransportSettings {
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             attempt_timeout: DEFAULT_ATTEMPT_TIMEOUT,
+            proxies: ProxySettings::default(),
+            root_certs: None,
         }
     }
 }
 
-/// One `ureq` agent, shared by every client of a session so connections are reused.
-#[derive(Debug, Clone)]
+/// The `ureq` agents of a session, shared by every client of it so connections are reused.
+/// There is one for direct connections and one for each configured proxy, because a ureq agent
+/// has a single proxy setting while the proxy depends on the endpoint's scheme and host.
+#[derive(Clone)]
 pub(crate) struct Transport {
-    agent: ureq::Agent,
+    direct: ureq::Agent,
+    via_http_proxy: Option<ureq::Agent>,
+    via_https_proxy: Option<ureq::Agent>,
     settings: TransportSettings,
 }
 
+impl fmt::Debug for Transport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Transport")
+            .field("settings", &self.settings)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Transport {
-    /// Creates the agent: HTTP error statuses are returned as responses so the STS error
-    /// document can be read, redirects are never followed, and both timeouts are set.
+    /// Creates the agents: HTTP error statuses are returned as responses so the STS error
+    /// document can be read, redirects are never followed, both timeouts are set, and only
+    /// the proxy this crate chose is used.
     pub(crate) fn new(settings: TransportSettings) -> Transport {
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .max_redirects(0)
-            .max_redirects_will_error(false)
-            .timeout_connect(Some(settings.connect_timeout))
-            .timeout_global(Some(settings.attempt_timeout))
-            .user_agent(concat!("aws-sts-blocking/", env!("CARGO_PKG_VERSION")))
-            .accept("")
-            .proxy(None)
-            .build();
+        let direct = new_agent(&settings, None);
+        let via_http_proxy = settings
+            .proxies
+            .http
+            .as_ref()
+            .map(|server| new_agent(&settings, Some(server.proxy.clone())));
+        let via_https_proxy = settings
+            .proxies
+            .https
+            .as_ref()
+            .map(|server| new_agent(&settings, Some(server.proxy.clone())));
+        for (variable, server) in [
+            ("HTTP_PROXY", &settings.proxies.http),
+            ("HTTPS_PROXY", &settings.proxies.https),
+        ] {
+            if let Some(server) = server {
+                log::debug!("{variable}: using the proxy {server}");
+            }
+        }
         Transport {
-            agent: config.into(),
+            direct,
+            via_http_proxy,
+            via_https_proxy,
             settings,
         }
     }
 
+    fn agent_for(&self, url: &str) -> &ureq::Agent {
+        let proxied = match self.settings.proxies.route(url) {
+            Route::Direct => None,
+            Route::HttpProxy => self.via_http_proxy.as_ref(),
+            Route::HttpsProxy => self.via_https_proxy.as_ref(),
+        };
+        proxied.unwrap_or(&self.direct)
+    }
+
     /// Sends one POST and reads the whole response.
     pub(crate) fn send(&self, request: &HttpRequest) -> Result<HttpResponse, Error> {
-        let mut builder = self.agent.post(&request.url);
+        let mut builder = self.agent_for(&request.url).post(&request.url);
         for (name, value) in &request.headers {
             builder = builder.header(name, value);
         }
@@ -95,6 +140,7 @@ impl Transport {
         };
         let request_id = header("x-amzn-requestid").or_else(|| header("x-amz-request-id"));
         let date = header("date");
+        let retry_after = header("x-amz-retry-after");
 
         let mut body = Vec::new();
         response
@@ -114,6 +160,7 @@ impl Transport {
             status,
             request_id,
             date,
+            retry_after,
             body,
         })
     }
@@ -174,4 +221,24 @@ impl Transport {
             attempts: 1,
         }
     }
+}
+
+/// Builds one agent with the session's timeouts and roots and the given proxy.
+fn new_agent(settings: &TransportSettings, proxy: Option<ureq::Proxy>) -> ureq::Agent {
+    let mut tls = TlsConfig::builder();
+    if let Some(roots) = &settings.root_certs {
+        tls = tls.root_certs(roots.clone());
+    }
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .max_redirects(0)
+        .max_redirects_will_error(false)
+        .timeout_connect(Some(settings.connect_timeout))
+        .timeout_global(Some(settings.attempt_timeout))
+        .user_agent(concat!("aws-sts-blocking/", env!("CARGO_PKG_VERSION")))
+        .accept("")
+        .proxy(proxy)
+        .tls_config(tls.build())
+        .build()
+        .into()
 }

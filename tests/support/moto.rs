@@ -26,6 +26,10 @@ use serde_json::Value;
 
 /// The pip requirement installed into the venv.
 pub const MOTO_REQUIREMENT: &str = "moto[server]==5.2.5";
+/// The AWS CLI, installed into the same venv so that tests can compare the `sts` command's
+/// output with what `aws sts ...` prints. awscli 1.46 carries its own copy of botocore, so it
+/// leaves moto's botocore in place.
+pub const AWSCLI_REQUIREMENT: &str = "awscli==1.46.3";
 /// The region the seeding client uses. moto accepts a signature for any region
 /// of the `aws` partition, but not for one such as `cn-north-1`, because the
 /// seeded key exists only in the `aws` partition.
@@ -116,19 +120,21 @@ fn ensure_venv() -> PathBuf {
     lock.lock()
         .unwrap_or_else(|error| panic!("failed to lock {}: {error}", lock_path.display()));
 
-    let marker_matches = fs::read_to_string(&marker).is_ok_and(|text| text == MOTO_REQUIREMENT);
+    // The marker lists every requirement, so a venv built before one was added is rebuilt.
+    let requirements = format!("{MOTO_REQUIREMENT} {AWSCLI_REQUIREMENT}");
+    let marker_matches = fs::read_to_string(&marker).is_ok_and(|text| text == requirements);
     if marker_matches && python.exists() {
         return python;
     }
     build_venv(&venv, &python);
-    fs::write(&marker, MOTO_REQUIREMENT)
+    fs::write(&marker, &requirements)
         .unwrap_or_else(|error| panic!("failed to write {}: {error}", marker.display()));
     python
 }
 
 fn build_venv(venv: &Path, python: &Path) {
     eprintln!(
-        "support::moto: installing {MOTO_REQUIREMENT} from PyPI into {}",
+        "support::moto: installing {MOTO_REQUIREMENT} and {AWSCLI_REQUIREMENT} from PyPI into {}",
         venv.display()
     );
     let started = Instant::now();
@@ -148,6 +154,7 @@ fn build_venv(venv: &Path, python: &Path) {
         "--quiet",
         "--disable-pip-version-check",
         MOTO_REQUIREMENT,
+        AWSCLI_REQUIREMENT,
     ]));
     eprintln!(
         "support::moto: venv ready after {:.1} s",

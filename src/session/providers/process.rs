@@ -1,0 +1,288 @@
+//! `credential_process`: a command whose standard output is a JSON credentials document.
+//!
+//! The command runs through `sh -c` on Unix and `cmd.exe /C` on Windows, as the AWS CLI and
+//! the shared conformance suite run it, again on every refresh. Its output must be
+//! `{"Version": 1, "AccessKeyId": ..., "SecretAccessKey": ...}` with optional `SessionToken`,
+//! `Expiration` (RFC 3339) and `AccountId`.
+
+use std::io::Read;
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use serde::Deserialize;
+
+use super::parse_timestamp;
+use crate::{Credentials, Error};
+
+/// Time a command may run before it is killed. The AWS CLI sets no limit; a limit keeps a hung
+/// helper from blocking every signed call of the session for good.
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
+/// Largest amount of standard output read; a credentials document is a few kilobytes.
+const MAX_OUTPUT_BYTES: u64 = 1024 * 1024;
+/// How much of the command's standard error an error message quotes, from its end.
+const STDERR_QUOTE_CHARS: usize = 500;
+const POLL_INTERVAL: Duration = Duration::from_millis(10);
+
+/// A configured `credential_process`.
+#[derive(Debug, Clone)]
+pub(crate) struct ProcessSource {
+    /// The command line, passed to the shell as it is.
+    command: String,
+    /// The profile's `aws_account_id`, used when the output has no `AccountId`.
+    fallback_account_id: Option<String>,
+    timeout: Duration,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "PascalCase")]
+struct Output {
+    version: Option<serde_json::Value>,
+    access_key_id: Option<String>,
+    secret_access_key: Option<String>,
+    session_token: Option<String>,
+    expiration: Option<String>,
+    account_id: Option<String>,
+}
+
+impl ProcessSource {
+    pub(crate) fn new(command: impl Into<String>, fallback_account_id: Option<String>) -> Self {
+        ProcessSource {
+            command: command.into(),
+            fallback_account_id,
+            timeout: DEFAULT_TIMEOUT,
+        }
+    }
+
+    #[cfg(test)]
+    fn with_timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Names the command in messages by its first word only, because its arguments may hold
+    /// secrets.
+    fn describe(&self) -> String {
+        let program = self.command.split_whitespace().next().unwrap_or_default();
+        format!("credential_process `{program} ...`")
+    }
+
+    /// Runs the command and parses its output.
+    pub(crate) fn load(&self) -> Result<Credentials, Error> {
+        let (status, stdout, stderr) = self.run()?;
+        if !status.success() {
+            let stderr = String::from_utf8_lossy(&stderr);
+            let tail: String = {
+                let trimmed = stderr.trim();
+                let skip = trimmed.chars().count().saturating_sub(STDERR_QUOTE_CHARS);
+                trimmed.chars().skip(skip).collect()
+            };
+            let detail = if tail.is_empty() {
+                String::new()
+            } else {
+                format!("; its standard error ends with: {tail}")
+            };
+            return Err(Error::credentials(format!(
+                "{} failed: {status}{detail}",
+                self.describe()
+            )));
+        }
+        self.parse(&stdout)
+    }
+
+    fn run(&self) -> Result<(ExitStatus, Vec<u8>, Vec<u8>), Error> {
+        let mut command = if cfg!(windows) {
+            let mut command = Command::new("cmd.exe");
+            command.arg("/C").arg(&self.command);
+            command
+        } else {
+            let mut command = Command::new("sh");
+            command.arg("-c").arg(&self.command);
+            command
+        };
+        let mut child = command
+            .stdin(Stdio::inherit())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .map_err(|error| {
+                Error::credentials(format!("cannot start {}: {error}", self.describe()))
+            })?;
+
+        let stdout = read_in_background(child.stdout.take(), MAX_OUTPUT_BYTES);
+        let stderr = read_in_background(child.stderr.take(), MAX_OUTPUT_BYTES);
+        let status = self.wait(&mut child)?;
+        let stdout = stdout.join().unwrap_or_default();
+        let stderr = stderr.join().unwrap_or_default();
+        Ok((status, stdout, stderr))
+    }
+
+    /// Waits for the command, killing it when the timeout elapses.
+    fn wait(&self, child: &mut Child) -> Result<ExitStatus, Error> {
+        let started = Instant::now();
+        loop {
+            match child.try_wait() {
+                Ok(Some(status)) => return Ok(status),
+                Ok(None) if started.elapsed() < self.timeout => std::thread::sleep(POLL_INTERVAL),
+                Ok(None) => {
+                    // NOTE: this kills the shell only, so commands it started keep running until
+                    // they end. They get no process group of their own, because that would cut
+                    // them off from the terminal that MFA prompts read from.
+                    let _ = child.kill();
+                    let _ = child.wait();
+                    return Err(Error::credentials(format!(
+                        "{} did not finish within {} s and was killed",
+                        self.describe(),
+                        self.timeout.as_secs()
+                    )));
+                }
+                Err(error) => {
+                    return Err(Error::credentials(format!(
+                        "cannot wait for {}: {error}",
+                        self.describe()
+                    )))
+                }
+            }
+        }
+    }
+
+    pub(crate) fn parse(&self, stdout: &[u8]) -> Result<Credentials, Error> {
+        let invalid = |reason: String| {
+            Error::credentials(format!(
+                "{} returned invalid output: {reason}; expected a JSON object with Version 1, \
+                 AccessKeyId and SecretAccessKey",
+                self.describe()
+            ))
+        };
+        let output: Output = serde_json::from_slice(stdout)
+            .map_err(|error| invalid(format!("invalid JSON ({error})")))?;
+        match output.version.as_ref().and_then(serde_json::Value::as_i64) {
+            Some(1) => {}
+            Some(other) => return Err(invalid(format!("Version {other} is not supported"))),
+            None => return Err(invalid("Version is missing or not a number".to_string())),
+        }
+        let access_key_id = output
+            .access_key_id
+            .filter(|value| !value.is_empty())
+            .ok_or_else(|| invalid("AccessKeyId is missing".to_string()))?;
+        let secret_access_key = output
+            .secret_access_key
+            .filter(|value| !value.is_empty())
+            .ok_or_else(|| invalid("SecretAccessKey is missing".to_string()))?;
+        let expiration =
+            match output.expiration {
+                Some(value) => Some(parse_timestamp(&value).map_err(|reason| {
+                    invalid(format!("Expiration {value:?} is invalid: {reason}"))
+                })?),
+                None => None,
+            };
+        let mut credentials = Credentials::new(
+            access_key_id,
+            secret_access_key,
+            output.session_token.filter(|value| !value.is_empty()),
+            expiration,
+        );
+        let account_id = output
+            .account_id
+            .filter(|value| !value.is_empty())
+            .or_else(|| self.fallback_account_id.clone());
+        if let Some(account_id) = account_id {
+            credentials = credentials.with_account_id(account_id);
+        }
+        Ok(credentials)
+    }
+}
+
+/// Reads a pipe to its end on another thread, so a command that fills one pipe while this
+/// thread waits on the other cannot deadlock.
+fn read_in_background(pipe: Option<impl Read + Send + 'static>, limit: u64) -> JoinHandle<Vec<u8>> {
+    std::thread::spawn(move || {
+        let mut buffer = Vec::new();
+        if let Some(pipe) = pipe {
+            let _ = pipe.take(limit).read_to_end(&mut buffer);
+        }
+        buffer
+    })
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    fn source(command: &str) -> ProcessSource {
+        ProcessSource::new(command, Some("111122223333".to_string()))
+    }
+
+    #[test]
+    fn complete_output() {
+        let command = r#"echo '{"Version": 1, "AccessKeyId": "ASIA", "SecretAccessKey": "s",
+            "SessionToken": "t", "Expiration": "2030-01-02T03:04:05Z", "AccountId": "123456789012"}'"#;
+        let credentials = source(command).load().unwrap();
+        assert_eq!(credentials.access_key_id(), "ASIA");
+        assert_eq!(credentials.session_token(), Some("t"));
+        assert_eq!(
+            credentials.expiration(),
+            Some(time::macros::datetime!(2030-01-02 03:04:05 UTC))
+        );
+        assert_eq!(credentials.account_id(), Some("123456789012"));
+    }
+
+    #[test]
+    fn account_id_falls_back_to_the_profile() {
+        let command = r#"echo '{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "s"}'"#;
+        let credentials = source(command).load().unwrap();
+        assert_eq!(credentials.account_id(), Some("111122223333"));
+        assert_eq!(credentials.expiration(), None);
+    }
+
+    #[test]
+    fn failing_command_quotes_stderr() {
+        let error = source("echo 'token expired' >&2; exit 3")
+            .load()
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "credential_process `echo ...` failed: exit status: 3; its standard error ends \
+             with: token expired"
+        );
+    }
+
+    #[test]
+    fn bad_output_is_explained() {
+        let cases = [
+            ("echo 'invalid json'", "invalid JSON"),
+            (r#"echo '{"Version": 2}'"#, "Version 2 is not supported"),
+            (r#"echo '{"AccessKeyId": "A"}'"#, "Version is missing"),
+            (
+                r#"echo '{"Version": 1, "SecretAccessKey": "s"}'"#,
+                "AccessKeyId is missing",
+            ),
+            (
+                r#"echo '{"Version": 1, "AccessKeyId": "A"}'"#,
+                "SecretAccessKey is missing",
+            ),
+            (
+                r#"echo '{"Version": 1, "AccessKeyId": "A", "SecretAccessKey": "s", "Expiration": "soon"}'"#,
+                "Expiration \"soon\" is invalid",
+            ),
+        ];
+        for (command, expected) in cases {
+            let error = source(command).load().unwrap_err().to_string();
+            assert!(error.contains(expected), "{command}: {error}");
+        }
+    }
+
+    #[test]
+    fn hung_command_is_killed() {
+        let started = Instant::now();
+        let error = source("sleep 30")
+            .with_timeout(Duration::from_millis(300))
+            .load()
+            .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(10));
+        assert!(
+            error.to_string().contains("did not finish within"),
+            "{error}"
+        );
+    }
+}
