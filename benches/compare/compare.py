@@ -8,7 +8,8 @@ GetCallerIdentity N times and print the account. They are this crate (`ours/`), 
 with aws-config on a current-thread tokio runtime (`sdk/`), and boto3 (`boto3_caller.py`).
 The script
 
-  1. creates `target/moto-venv` with moto[server]==5.2.5, which brings boto3 (first run only);
+  1. uses the test harness's venv with moto[server]==5.2.5 (which brings boto3), or creates
+     `target/moto-venv` with it on the first run;
   2. builds each Rust program in release from a clean target directory and times the build;
   3. starts moto_server and the keep-alive canned responder (`responder/`) on 127.0.0.1;
   4. measures stripped size, dependency count, callgrind instruction counts, wall time and
@@ -18,7 +19,8 @@ Every network request goes to 127.0.0.1. The clients get static dummy credential
 HOME, empty AWS config and credentials files and AWS_EC2_METADATA_DISABLED=true, so none of
 them reads ~/.aws or queries the instance metadata service.
 
-Needs python3 (3.11 or later) with venv support, cargo, valgrind, and PyPI on the first run.
+Needs python3 (3.11 or later) with venv support, cargo, valgrind and GNU time, and reaches
+crates.io and PyPI on the first run.
 """
 
 import argparse
@@ -63,8 +65,8 @@ RUST_PROGRAMS = {
 PROGRAMS = ["ours", "sdk", "boto3"]
 LABELS = {"ours": "aws-sts-blocking", "sdk": "aws-sdk-sts", "boto3": "boto3"}
 
-# Targets from the benchmark issue, as the largest allowed ratio ours/SDK (or an absolute
-# count for dependencies).
+# The project's targets, as the largest allowed ratio ours/SDK. The dependency target is an
+# absolute count.
 TARGETS = {
     "size": 1 / 7,
     "build": 1 / 5,
@@ -168,7 +170,8 @@ def build_clean(name, profile):
 
 
 def build_programs(profile, reuse):
-    """Return {name: {"binary": Path, "build_seconds": float or None}} for the Rust programs."""
+    """Return {name: {"binary": Path, "build_seconds": float, "build_reused": bool}} for the
+    Rust programs, and the responder's binary."""
     # Not --locked: when the crate gains a dependency, cargo adds it to Cargo.lock here and
     # keeps every version already pinned, the SDK's included.
     run_checked(["cargo", "fetch"], cwd=HERE)
@@ -309,7 +312,7 @@ def responder_stats(url):
 
 
 class Clients:
-    """Runs the three programs with an environment that keeps them on this machine."""
+    """Runner for the three programs, with an environment that keeps them on this machine."""
 
     def __init__(self, builds, python, home):
         config_file = home / "empty-config"
