@@ -62,6 +62,9 @@ mod protocol;
 mod session;
 mod transport;
 
+#[doc(hidden)]
+pub mod __bench;
+
 pub use client::StsClient;
 pub use credentials::Credentials;
 pub use error::{Error, Fault, ServiceError, ServiceErrorKind};
