@@ -51,12 +51,12 @@ pub fn parse_get_caller_identity(
     status: u16,
     body: Vec<u8>,
 ) -> Result<GetCallerIdentityOutput, Error> {
-    read_response::<GetCallerIdentityRequest>(response(status, body), None)
+    read_response::<GetCallerIdentityRequest>(response(status, body), &[])
 }
 
 /// Reads an AssumeRole response as the pipeline does, status check first.
 pub fn parse_assume_role(status: u16, body: Vec<u8>) -> Result<AssumeRoleOutput, Error> {
-    read_response::<AssumeRoleRequest>(response(status, body), None)
+    read_response::<AssumeRoleRequest>(response(status, body), &[])
 }
 
 fn encode<O: Operation>(request: &O) -> Result<String, Error> {
