@@ -495,6 +495,39 @@ fn sso_token_is_refreshed_and_written_back() {
 }
 
 #[test]
+fn sso_refresh_rejects_invalid_expires_in() {
+    for expires_in in ["0", "-5", "9223372036854775807", "-9223372036854775808"] {
+        let home = Home::new();
+        let clock = Clock::new();
+        home.write(".aws/config", SSO_CONFIG);
+        let original = format!(
+            r#"{{"accessToken":"old-token","expiresAt":"{}","refreshToken":"refresh-1","clientId":"client","clientSecret":"client-secret","registrationExpiresAt":"{}"}}"#,
+            timestamp(60),
+            timestamp(86_400)
+        );
+        let cache = home.write(&sso_cache_path("corp"), &original);
+        let oidc = FaultServer::start(vec![ok(format!(
+            r#"{{"accessToken":"new-token","expiresIn":{expires_in},"tokenType":"Bearer"}}"#
+        ))]);
+        let portal = FaultServer::start(vec![ok(role_credentials("ASIAOLDTOKEN", 3_600))]);
+
+        let credentials = sso_session(&home, &clock, &portal, Some(&oidc))
+            .credentials()
+            .unwrap();
+
+        assert_eq!(credentials.access_key_id(), "ASIAOLDTOKEN", "{expires_in}");
+        assert_eq!(oidc.request_count(), 1, "{expires_in}");
+        assert_eq!(
+            portal.requests()[0].header("x-amz-sso_bearer_token"),
+            Some("old-token"),
+            "expiresIn {expires_in}"
+        );
+        let written = std::fs::read_to_string(cache).unwrap();
+        assert_eq!(written, original, "expiresIn {expires_in}");
+    }
+}
+
+#[test]
 fn expired_legacy_sso_token_needs_login() {
     let home = Home::new();
     let clock = Clock::new();

@@ -16,6 +16,8 @@
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
+use time::OffsetDateTime;
+
 use crate::{Credentials, Error};
 
 /// Credentials this close to their expiration are treated as expired, so a request signed
@@ -39,7 +41,7 @@ struct Entry {
 
 impl Entry {
     fn new(credentials: Credentials, now: SystemTime) -> Entry {
-        let Some(expiration) = credentials.expiration().map(SystemTime::from) else {
+        let Some(expiration) = credentials.expiration().and_then(expiration_time) else {
             return Entry {
                 credentials,
                 refresh_at: None,
@@ -50,8 +52,8 @@ impl Entry {
         let window = (lifetime / 4).min(MAX_REFRESH_WINDOW).max(EXPIRY_MARGIN);
         Entry {
             credentials,
-            refresh_at: Some(expiration - window),
-            usable_until: Some(expiration - EXPIRY_MARGIN),
+            refresh_at: Some(expiration.checked_sub(window).unwrap_or(expiration)),
+            usable_until: Some(expiration.checked_sub(EXPIRY_MARGIN).unwrap_or(expiration)),
         }
     }
 
@@ -166,7 +168,7 @@ impl CredentialsCache {
                     return Err(error);
                 };
                 let delay = backoff(state.failures, &entry, time);
-                state.retry_at = Some(time + delay);
+                state.retry_at = time.checked_add(delay);
                 log::warn!(
                     "refreshing credentials failed ({} in a row); using the current ones until \
                      the next attempt in {} s: {error}",
@@ -201,7 +203,8 @@ impl Drop for LoadingGuard<'_> {
 /// Rejects credentials that a source returned already expired, or within the expiry margin.
 fn check_not_expired(credentials: Credentials, now: SystemTime) -> Result<Credentials, Error> {
     if let Some(expiration) = credentials.expiration() {
-        if SystemTime::from(expiration) <= now + EXPIRY_MARGIN {
+        let margin_end = now.checked_add(EXPIRY_MARGIN).unwrap_or(now);
+        if expiration_time(expiration).is_some_and(|at| at <= margin_end) {
             return Err(Error::credentials(format!(
                 "the credentials for access key {} expired at {expiration}, or expire within \
                  {} s; the credential source returned no fresh ones",
@@ -211,6 +214,21 @@ fn check_not_expired(credentials: Credentials, now: SystemTime) -> Result<Creden
         }
     }
     Ok(credentials)
+}
+
+/// Converts an expiration to `SystemTime` without the panic of `SystemTime::from`, because
+/// `SystemTime` cannot hold every `OffsetDateTime` on every platform (Windows starts at 1601).
+/// Returns `None` for an expiration later than `SystemTime` can hold, which callers treat as
+/// never. Returns the Unix epoch for one earlier than `SystemTime` can hold, which is in the
+/// past for every clock after 1970.
+pub(crate) fn expiration_time(expiration: OffsetDateTime) -> Option<SystemTime> {
+    let offset = expiration - OffsetDateTime::UNIX_EPOCH;
+    if offset.is_negative() {
+        let time = SystemTime::UNIX_EPOCH.checked_sub(offset.unsigned_abs());
+        Some(time.unwrap_or(SystemTime::UNIX_EPOCH))
+    } else {
+        SystemTime::UNIX_EPOCH.checked_add(offset.unsigned_abs())
+    }
 }
 
 /// The wait before the next refresh attempt: doubling from [`FIRST_BACKOFF`] up to
@@ -392,6 +410,51 @@ mod tests {
         let mut load = || Ok(expiring("STALE", clock.now() - Duration::from_secs(1)));
         let error = cache.get(&|| clock.now(), &mut load).unwrap_err();
         assert!(error.to_string().contains("STALE"), "{error}");
+    }
+
+    #[test]
+    fn far_future_expiration_is_kept() {
+        let cache = CredentialsCache::default();
+        let clock = ManualClock::new();
+        let loads = AtomicUsize::new(0);
+        let mut load = || {
+            loads.fetch_add(1, Ordering::SeqCst);
+            let far = time::macros::datetime!(9999-12-31 23:59:59 UTC);
+            Ok(Credentials::new("FAR", "secret", None, Some(far)))
+        };
+        cache.get(&|| clock.now(), &mut load).unwrap();
+        clock.advance(100 * 365 * 24 * 3_600);
+        let credentials = cache.get(&|| clock.now(), &mut load).unwrap();
+        assert_eq!(credentials.access_key_id(), "FAR");
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn far_past_expiration_is_rejected() {
+        let cache = CredentialsCache::default();
+        let clock = ManualClock::new();
+        for (key, at) in [
+            (
+                "YEAR-9999-BC",
+                time::macros::datetime!(-9999-01-01 00:00:00 UTC),
+            ),
+            ("YEAR-1", time::macros::datetime!(0001-01-01 00:00:00 UTC)),
+        ] {
+            let mut load = || Ok(Credentials::new(key, "secret", None, Some(at)));
+            let error = cache.get(&|| clock.now(), &mut load).unwrap_err();
+            assert!(error.to_string().contains(key), "{error}");
+        }
+    }
+
+    #[test]
+    fn expiration_time_of_extreme_dates() {
+        let far_past = time::macros::datetime!(-9999-01-01 00:00:00 UTC);
+        let past = expiration_time(far_past).unwrap();
+        assert!(past <= SystemTime::UNIX_EPOCH);
+        let far_future = time::macros::datetime!(9999-12-31 23:59:59 UTC);
+        if let Some(future) = expiration_time(far_future) {
+            assert!(future > SystemTime::UNIX_EPOCH);
+        }
     }
 
     /// Starts `threads` threads at once that each call `get` with a load of 200 ms returning

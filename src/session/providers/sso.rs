@@ -29,6 +29,9 @@ use crate::{Credentials, Error};
 
 /// Tokens closer than this to expiring are refreshed, as botocore does.
 const REFRESH_WINDOW: time::Duration = time::Duration::minutes(15);
+/// The longest `expiresIn` accepted from CreateToken: a bound that only rejects values no real
+/// token lifetime reaches.
+const MAX_TOKEN_LIFETIME: time::Duration = time::Duration::days(90);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The SSO settings of a profile, checked and merged with its `sso-session` section.
@@ -281,7 +284,7 @@ impl SsoSource {
                     "the SSO OIDC CreateToken response is invalid: {error}"
                 ))
             })?;
-        let expires_at = now + time::Duration::seconds(created.expires_in);
+        let expires_at = token_expiry(now, created.expires_in)?;
         let expires_text = expires_at
             .format(&time::format_description::well_known::Rfc3339)
             .map_err(|error| Error::credentials(format!("cannot format a timestamp: {error}")))?;
@@ -323,6 +326,23 @@ pub(crate) fn cache_key(name: &str) -> String {
         .iter()
         .map(|byte| format!("{byte:02x}"))
         .collect()
+}
+
+/// Returns when a token created at `now` with CreateToken's `expiresIn` expires. Rejects a
+/// lifetime that is not positive or longer than [`MAX_TOKEN_LIFETIME`], so a broken server
+/// can neither make the cache hold an expired token nor overflow the timestamp.
+fn token_expiry(now: OffsetDateTime, expires_in: i64) -> Result<OffsetDateTime, Error> {
+    let lifetime = time::Duration::seconds(expires_in);
+    let expiry = Some(lifetime)
+        .filter(|lifetime| lifetime.is_positive() && *lifetime <= MAX_TOKEN_LIFETIME)
+        .and_then(|lifetime| now.checked_add(lifetime));
+    expiry.ok_or_else(|| {
+        Error::credentials(format!(
+            "the SSO OIDC CreateToken response is invalid: expiresIn {expires_in} is not a number \
+             of seconds from 1 to {}",
+            MAX_TOKEN_LIFETIME.whole_seconds()
+        ))
+    })
 }
 
 fn regional_url(service: &str, region: &str) -> String {
