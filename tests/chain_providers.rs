@@ -494,6 +494,44 @@ fn sso_token_is_refreshed_and_written_back() {
     assert_eq!(written["clientSecret"], "client-secret");
 }
 
+#[cfg(unix)]
+#[test]
+fn sso_cache_is_written_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let home = Home::new();
+    let clock = Clock::new();
+    home.write(".aws/config", SSO_CONFIG);
+    let cache = home.write(
+        &sso_cache_path("corp"),
+        &format!(
+            r#"{{"accessToken":"old-token","expiresAt":"{}","refreshToken":"refresh-1","clientId":"client","clientSecret":"client-secret","registrationExpiresAt":"{}"}}"#,
+            timestamp(60),
+            timestamp(86_400)
+        ),
+    );
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let oidc = FaultServer::start(vec![ok(
+        r#"{"accessToken":"new-token","expiresIn":28800,"tokenType":"Bearer"}"#,
+    )]);
+    let portal = FaultServer::start(vec![ok(role_credentials("ASIAREFRESHED", 3_600))]);
+
+    sso_session(&home, &clock, &portal, Some(&oidc))
+        .credentials()
+        .unwrap();
+
+    let written = std::fs::read_to_string(&cache).unwrap();
+    assert!(written.contains("new-token"), "the cache was not rewritten");
+    let mode = std::fs::metadata(&cache).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+    let leftovers: Vec<_> = std::fs::read_dir(cache.parent().unwrap())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .filter(|name| name != cache.file_name().unwrap())
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
 #[test]
 fn sso_refresh_rejects_invalid_expires_in() {
     for expires_in in ["0", "-5", "9223372036854775807", "-9223372036854775808"] {

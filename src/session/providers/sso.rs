@@ -14,7 +14,9 @@
 //!   in the `x-amz-sso_bearer_token` header; the expiration comes back in milliseconds since
 //!   the Unix epoch.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -372,12 +374,44 @@ fn parse_cache_time(value: &str) -> Option<OffsetDateTime> {
 }
 
 /// Writes the cache file through a temporary file and a rename, so a reader never sees half
-/// a file.
+/// a file. The file contains the access and refresh tokens and the client secret, so on Unix
+/// only the owner may read it (mode 0600).
 fn write_cache(path: &Path, cached: &Map<String, Value>) -> std::io::Result<()> {
     let text = serde_json::to_string(cached).map_err(std::io::Error::other)?;
-    let temporary = path.with_extension("json.tmp");
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, path)
+    let temporary = temporary_path(path);
+    let result = write_new_private_file(&temporary, text.as_bytes())
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// Returns a temporary file name beside `path` that no other process or thread uses.
+fn temporary_path(path: &Path) -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(
+        ".{}-{}.tmp",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    path.with_file_name(name)
+}
+
+/// Creates `path`, which must not exist yet, readable and writable by its owner only on Unix,
+/// and writes `contents` to it.
+fn write_new_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
 }
 
 /// Percent-encodes a query value, keeping only RFC 3986 unreserved characters.
