@@ -566,6 +566,79 @@ fn sso_refresh_rejects_invalid_expires_in() {
 }
 
 #[test]
+fn sso_refresh_rejects_empty_access_token() {
+    let home = Home::new();
+    let clock = Clock::new();
+    home.write(".aws/config", SSO_CONFIG);
+    let original = format!(
+        r#"{{"accessToken":"old-token","expiresAt":"{}","refreshToken":"refresh-1","clientId":"client","clientSecret":"client-secret","registrationExpiresAt":"{}"}}"#,
+        timestamp(60),
+        timestamp(86_400)
+    );
+    let cache = home.write(&sso_cache_path("corp"), &original);
+    let oidc = FaultServer::start(vec![ok(
+        r#"{"accessToken":"","expiresIn":28800,"tokenType":"Bearer"}"#,
+    )]);
+    let portal = FaultServer::start(vec![ok(role_credentials("ASIAOLDTOKEN", 3_600))]);
+
+    let credentials = sso_session(&home, &clock, &portal, Some(&oidc))
+        .credentials()
+        .unwrap();
+
+    assert_eq!(credentials.access_key_id(), "ASIAOLDTOKEN");
+    assert_eq!(
+        portal.requests()[0].header("x-amz-sso_bearer_token"),
+        Some("old-token")
+    );
+    assert_eq!(std::fs::read_to_string(cache).unwrap(), original);
+}
+
+#[test]
+fn sso_role_credentials_with_empty_fields() {
+    let cases = [
+        (
+            r#""accessKeyId":"","secretAccessKey":"s","sessionToken":"t""#,
+            "accessKeyId",
+        ),
+        (
+            r#""accessKeyId":"A","secretAccessKey":"","sessionToken":"t""#,
+            "secretAccessKey",
+        ),
+        (
+            r#""accessKeyId":"A","secretAccessKey":"s","sessionToken":"""#,
+            "sessionToken",
+        ),
+    ];
+    for (fields, missing) in cases {
+        let home = Home::new();
+        let clock = Clock::new();
+        home.write(".aws/config", SSO_CONFIG);
+        home.write(
+            &sso_cache_path("corp"),
+            &format!(
+                r#"{{"accessToken":"cached-token","expiresAt":"{}"}}"#,
+                timestamp(28_800)
+            ),
+        );
+        let body = format!(
+            r#"{{"roleCredentials":{{{fields},"expiration":{}}}}}"#,
+            (START + 3_600) * 1000
+        );
+        let portal = FaultServer::start(vec![ok(body)]);
+
+        let message = sso_session(&home, &clock, &portal, None)
+            .credentials()
+            .unwrap_err()
+            .to_string();
+
+        assert!(
+            message.contains(&format!("{missing} is missing")),
+            "{missing}: {message}"
+        );
+    }
+}
+
+#[test]
 fn expired_legacy_sso_token_needs_login() {
     let home = Home::new();
     let clock = Clock::new();

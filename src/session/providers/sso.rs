@@ -144,15 +144,18 @@ impl SsoSource {
                 OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000).ok()
             })
             .ok_or_else(|| invalid("expiration is missing or out of range"))?;
+        // An empty value counts as missing, so no credentials with an empty field are returned.
+        let non_empty = |value: Option<String>| value.filter(|value| !value.is_empty());
+        let access_key_id =
+            non_empty(role.access_key_id).ok_or_else(|| invalid("accessKeyId is missing"))?;
+        let secret_access_key = non_empty(role.secret_access_key)
+            .ok_or_else(|| invalid("secretAccessKey is missing"))?;
+        let session_token =
+            non_empty(role.session_token).ok_or_else(|| invalid("sessionToken is missing"))?;
         Ok(Credentials::new(
-            role.access_key_id
-                .ok_or_else(|| invalid("accessKeyId is missing"))?,
-            role.secret_access_key
-                .ok_or_else(|| invalid("secretAccessKey is missing"))?,
-            Some(
-                role.session_token
-                    .ok_or_else(|| invalid("sessionToken is missing"))?,
-            ),
+            access_key_id,
+            secret_access_key,
+            Some(session_token),
             Some(expiration),
         )
         .with_account_id(account_id))
@@ -286,6 +289,11 @@ impl SsoSource {
                     "the SSO OIDC CreateToken response is invalid: {error}"
                 ))
             })?;
+        if created.access_token.is_empty() {
+            return Err(Error::credentials(
+                "the SSO OIDC CreateToken response is invalid: accessToken is empty",
+            ));
+        }
         let expires_at = token_expiry(now, created.expires_in)?;
         let expires_text = expires_at
             .format(&time::format_description::well_known::Rfc3339)
