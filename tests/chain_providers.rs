@@ -340,6 +340,74 @@ fn instance_metadata_credentials_and_region() {
     );
 }
 
+/// Returns a metadata document whose credentials expired `expired_for` seconds before
+/// [`START`].
+fn expired_metadata_document(key: &str, expired_for: u64) -> String {
+    let expiration = time::OffsetDateTime::from_unix_timestamp((START - expired_for) as i64)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    format!(
+        r#"{{"Code":"Success","AccessKeyId":"{key}","SecretAccessKey":"secret-{key}","Token":"token-{key}","Expiration":"{expiration}"}}"#
+    )
+}
+
+#[test]
+fn stale_instance_metadata_credentials_are_extended() {
+    let home = Home::new();
+    let clock = Clock::new();
+    let server = FaultServer::start(vec![
+        ok("token-1"),
+        ok("instance-role\n"),
+        ok(expired_metadata_document("ASIASTALE", 3_600)),
+        ok("token-2"),
+        ok("instance-role\n"),
+        ok(metadata_document("ASIAFRESH", 21_600)),
+    ]);
+    let environment = environment(&home, &clock)
+        .with_var("AWS_EC2_METADATA_DISABLED", "false")
+        .with_var("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.endpoint());
+    let session = AwsSession::builder()
+        .environment(environment)
+        .region("us-east-1")
+        .build()
+        .unwrap();
+
+    let stale = session.credentials().unwrap();
+    assert_eq!(stale.access_key_id(), "ASIASTALE");
+    assert_eq!(
+        stale.expiration().map(|at| at.unix_timestamp()),
+        Some((START + 15 * 60) as i64),
+        "extended to 15 minutes from now"
+    );
+    assert_eq!(server.request_count(), 3);
+
+    clock.advance(60);
+    assert_eq!(session.credentials().unwrap().access_key_id(), "ASIASTALE");
+    assert_eq!(
+        server.request_count(),
+        3,
+        "no fetch before the refresh point"
+    );
+
+    clock.advance(14 * 60);
+    assert_eq!(session.credentials().unwrap().access_key_id(), "ASIAFRESH");
+    assert_eq!(server.request_count(), 6);
+}
+
+#[test]
+fn expired_container_credentials_are_rejected() {
+    let home = Home::new();
+    let server = FaultServer::start(vec![ok(expired_metadata_document("ASIAOLD", 60))]);
+    let environment = environment(&home, &Clock::new()).with_var(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        format!("{}/v1/credentials", server.endpoint()),
+    );
+    let message = session(environment).credentials().unwrap_err().to_string();
+    assert!(message.contains("ASIAOLD"), "{message}");
+    assert!(message.contains("expired at"), "{message}");
+}
+
 #[test]
 fn instance_metadata_that_refuses_tokens_is_not_used() {
     let home = Home::new();

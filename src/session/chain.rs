@@ -107,12 +107,14 @@ fn find_source(session: &AwsSession) -> Result<(Source, Credentials), Error> {
     }
 
     match Imds::from_environment(environment, &|key| session.profile_value(key))? {
-        Lookup::Found(imds) => match imds.credentials(session.endpoint_client())? {
-            Lookup::Found(credentials) => {
-                return Ok((Source::InstanceMetadata(imds), credentials));
+        Lookup::Found(imds) => {
+            match imds.credentials(session.endpoint_client(), environment.now())? {
+                Lookup::Found(credentials) => {
+                    return Ok((Source::InstanceMetadata(imds), credentials));
+                }
+                Lookup::NotFound(reason) => tried.push(format!("instance metadata: {reason}")),
             }
-            Lookup::NotFound(reason) => tried.push(format!("instance metadata: {reason}")),
-        },
+        }
         Lookup::NotFound(reason) => tried.push(format!("instance metadata: {reason}")),
     }
 
@@ -185,12 +187,14 @@ impl Source {
             Source::Profile(chain) => load_profile_chain(chain, session),
             Source::WebIdentity(source) => source.load(&session.with_credentials(None)),
             Source::Container(source) => source.load(session.endpoint_client()),
-            Source::InstanceMetadata(imds) => match imds.credentials(session.endpoint_client())? {
-                Lookup::Found(credentials) => Ok(credentials),
-                Lookup::NotFound(reason) => Err(Error::credentials(format!(
-                    "the instance metadata service no longer provides credentials: {reason}"
-                ))),
-            },
+            Source::InstanceMetadata(imds) => {
+                match imds.credentials(session.endpoint_client(), session.environment().now())? {
+                    Lookup::Found(credentials) => Ok(credentials),
+                    Lookup::NotFound(reason) => Err(Error::credentials(format!(
+                        "the instance metadata service no longer provides credentials: {reason}"
+                    ))),
+                }
+            }
         }
     }
 }
@@ -237,10 +241,12 @@ fn load_named(
         },
         NamedSource::Ec2InstanceMetadata => {
             match Imds::from_environment(environment, &|key| session.profile_value(key))? {
-                Lookup::Found(imds) => match imds.credentials(session.endpoint_client())? {
-                    Lookup::Found(credentials) => Ok(credentials),
-                    Lookup::NotFound(reason) => Err(missing("Ec2InstanceMetadata", &reason)),
-                },
+                Lookup::Found(imds) => {
+                    match imds.credentials(session.endpoint_client(), environment.now())? {
+                        Lookup::Found(credentials) => Ok(credentials),
+                        Lookup::NotFound(reason) => Err(missing("Ec2InstanceMetadata", &reason)),
+                    }
+                }
                 Lookup::NotFound(reason) => Err(missing("Ec2InstanceMetadata", &reason)),
             }
         }
