@@ -233,7 +233,8 @@ fn credential_process_failure_is_reported() {
         .unwrap();
     let message = session.credentials().unwrap_err().to_string();
     assert!(message.contains("exit status: 7"), "{message}");
-    assert!(message.contains("denied by policy"), "{message}");
+    assert!(!message.contains("denied by policy"), "{message}");
+    assert!(message.contains("was not recorded"), "{message}");
 }
 
 #[test]

@@ -20,8 +20,6 @@ use crate::{Credentials, Error};
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Largest amount of standard output read; a credentials document is a few kilobytes.
 const MAX_OUTPUT_BYTES: u64 = 1024 * 1024;
-/// How much of the command's standard error an error message quotes, from its end.
-const STDERR_QUOTE_CHARS: usize = 500;
 const POLL_INTERVAL: Duration = Duration::from_millis(10);
 
 /// A configured `credential_process`.
@@ -71,20 +69,14 @@ impl ProcessSource {
     pub(crate) fn load(&self) -> Result<Credentials, Error> {
         let (status, stdout, stderr) = self.run()?;
         if !status.success() {
-            let stderr = String::from_utf8_lossy(&stderr);
-            let tail: String = {
-                let trimmed = stderr.trim();
-                let skip = trimmed.chars().count().saturating_sub(STDERR_QUOTE_CHARS);
-                trimmed.chars().skip(skip).collect()
-            };
-            let detail = if tail.is_empty() {
-                String::new()
-            } else {
-                format!("; its standard error ends with: {tail}")
-            };
+            // Standard error may contain tokens or keys, so neither the error nor the log
+            // contains it. The error gives its size, so the user knows whether it is worth
+            // running the command by hand.
             return Err(Error::credentials(format!(
-                "{} failed: {status}{detail}",
-                self.describe()
+                "{} failed: {status}. Its standard error ({} bytes) was not recorded because it \
+                 may contain secrets; run the command by hand to see it",
+                self.describe(),
+                stderr.len()
             )));
         }
         self.parse(&stdout)
@@ -236,14 +228,17 @@ mod tests {
     }
 
     #[test]
-    fn failing_command_quotes_stderr() {
-        let error = source("echo 'token expired' >&2; exit 3")
+    fn failing_command_hides_stderr() {
+        let error = source("echo 'secret-token-123' >&2; exit 3")
             .load()
             .unwrap_err();
+        let message = error.to_string();
+        assert!(!message.contains("secret-token-123"), "{message}");
         assert_eq!(
-            error.to_string(),
-            "credential_process `echo ...` failed: exit status: 3; its standard error ends \
-             with: token expired"
+            message,
+            "credential_process `echo ...` failed: exit status: 3. Its standard error (17 \
+             bytes) was not recorded because it may contain secrets; run the command by hand \
+             to see it"
         );
     }
 
