@@ -20,7 +20,8 @@ use super::providers::{environment, Lookup};
 use super::AwsSession;
 use crate::{Credentials, Error};
 
-/// The source the chain settled on.
+/// The source the chain settled on. Its `Debug` output contains no secret, because the
+/// `Debug` output of each source redacts its tokens, keys and command arguments.
 #[derive(Debug)]
 enum Source {
     Environment,
@@ -250,5 +251,27 @@ fn load_named(
                 Lookup::NotFound(reason) => Err(missing("Ec2InstanceMetadata", &reason)),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Environment;
+
+    #[test]
+    fn source_debug_redacts_the_container_token() {
+        let environment = Environment::empty()
+            .with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/x")
+            .with_var(
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                "secret-container-token",
+            );
+        let Ok(Lookup::Found(container)) = ContainerSource::from_environment(&environment) else {
+            panic!("expected a container source")
+        };
+        let debug = format!("{:?}", Source::Container(container));
+        assert!(!debug.contains("secret-container-token"), "{debug}");
+        assert!(debug.starts_with("Container("), "{debug}");
     }
 }

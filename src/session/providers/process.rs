@@ -26,8 +26,9 @@ const POLL_INTERVAL: Duration = Duration::from_millis(10);
 /// the command started in the background can keep the pipes open for much longer.
 const OUTPUT_DEADLINE_AFTER_EXIT: Duration = Duration::from_secs(2);
 
-/// A configured `credential_process`.
-#[derive(Debug, Clone)]
+/// A configured `credential_process`. Its `Debug` output names the program only, as
+/// [`ProcessSource::describe`] does.
+#[derive(Clone)]
 pub(crate) struct ProcessSource {
     /// The command line, passed to the shell as it is.
     command: String,
@@ -45,6 +46,16 @@ struct Output {
     session_token: Option<String>,
     expiration: Option<String>,
     account_id: Option<String>,
+}
+
+impl std::fmt::Debug for ProcessSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProcessSource")
+            .field("command", &format_args!("{}", self.describe()))
+            .field("fallback_account_id", &self.fallback_account_id)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 impl ProcessSource {
@@ -362,6 +373,13 @@ mod tests {
             message.contains("still holds its standard output open"),
             "{message}"
         );
+    }
+
+    #[test]
+    fn debug_output_names_the_program_only() {
+        let debug = format!("{:?}", source("get-credentials --password hunter2"));
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("get-credentials ..."), "{debug}");
     }
 
     #[test]
