@@ -73,8 +73,8 @@ struct State {
     loading: bool,
     /// Number of the latest load attempt, counted from 1.
     attempt: u64,
-    /// The attempt number and error message of the latest failed load.
-    last_failure: Option<(u64, String)>,
+    /// The attempt number and error of the latest failed load, copied for the waiting threads.
+    last_failure: Option<(u64, Error)>,
     /// Consecutive failed loads.
     failures: u32,
     /// Earliest time of the next refresh attempt after a failed one.
@@ -118,10 +118,10 @@ impl CredentialsCache {
                 .loaded
                 .wait_while(state, |state| state.loading && state.attempt == awaited)
                 .unwrap_or_else(PoisonError::into_inner);
-            if let Some((attempt, message)) = &state.last_failure {
+            if let Some((attempt, error)) = &state.last_failure {
                 let still_unusable = state.entry.as_ref().is_none_or(|e| !e.is_usable(now()));
                 if *attempt == awaited && still_unusable {
-                    return Err(Error::credentials(message.clone()));
+                    return Err(copy_error(error));
                 }
             }
         }
@@ -162,7 +162,7 @@ impl CredentialsCache {
             }
             Err(error) => {
                 state.failures = state.failures.saturating_add(1);
-                state.last_failure = Some((attempt, error.to_string()));
+                state.last_failure = Some((attempt, copy_error(&error)));
                 let usable = state.entry.clone().filter(|entry| entry.is_usable(time));
                 let Some(entry) = usable else {
                     return Err(error);
@@ -214,6 +214,54 @@ fn check_not_expired(credentials: Credentials, now: SystemTime) -> Result<Creden
         }
     }
     Ok(credentials)
+}
+
+/// Copies an error, which is not `Clone`, with its variant, fields and sources, so the threads
+/// that waited on a failed load get its code, request id and status too.
+fn copy_error(error: &Error) -> Error {
+    match error {
+        Error::Service(service) => Error::Service(service.clone()),
+        Error::InvalidInput { field, message } => Error::InvalidInput {
+            field: field.clone(),
+            message: message.clone(),
+        },
+        Error::Credentials { message, source } => Error::Credentials {
+            message: message.clone(),
+            source: source.as_deref().map(|source| Box::new(copy_error(source))),
+        },
+        Error::Config { message } => Error::Config {
+            message: message.clone(),
+        },
+        Error::Transport {
+            endpoint,
+            message,
+            attempts,
+        } => Error::Transport {
+            endpoint: endpoint.clone(),
+            message: message.clone(),
+            attempts: *attempts,
+        },
+        Error::Timeout {
+            endpoint,
+            message,
+            attempts,
+        } => Error::Timeout {
+            endpoint: endpoint.clone(),
+            message: message.clone(),
+            attempts: *attempts,
+        },
+        Error::InvalidResponse {
+            status,
+            message,
+            request_id,
+            attempts,
+        } => Error::InvalidResponse {
+            status: *status,
+            message: message.clone(),
+            request_id: request_id.clone(),
+            attempts: *attempts,
+        },
+    }
 }
 
 /// Converts an expiration to `SystemTime` without the panic of `SystemTime::from`, because
@@ -500,6 +548,54 @@ mod tests {
         assert_eq!(loads, 1);
         for result in results {
             assert_eq!(result.unwrap().access_key_id(), "SHARED");
+        }
+    }
+
+    #[test]
+    fn waiters_get_the_cause_of_the_failure() {
+        let (loads, results) = race(4, || {
+            let denied = crate::error::ServiceError {
+                code: "AccessDenied".to_string(),
+                message: "not authorized".to_string(),
+                fault: crate::error::Fault::Sender,
+                request_id: Some("request-1".to_string()),
+                status: 403,
+                attempts: 1,
+            };
+            Err(Error::credentials_caused_by(
+                "assuming the role failed",
+                Error::Service(denied),
+            ))
+        });
+        assert_eq!(loads, 1);
+        for result in results {
+            let error = result.unwrap_err();
+            assert_eq!(error.to_string(), "assuming the role failed");
+            assert_eq!(error.code(), Some("AccessDenied"));
+            assert_eq!(error.request_id(), Some("request-1"));
+            assert_eq!(error.status(), Some(403));
+            let source = std::error::Error::source(&error).map(ToString::to_string);
+            assert_eq!(
+                source.as_deref(),
+                Some("STS returned AccessDenied (HTTP 403, request id request-1): not authorized")
+            );
+        }
+    }
+
+    #[test]
+    fn waiters_get_the_error_variant() {
+        let (_, results) = race(4, || {
+            Err(Error::Timeout {
+                endpoint: "http://127.0.0.1:9".to_string(),
+                message: "attempt timeout of 1s elapsed".to_string(),
+                attempts: 2,
+            })
+        });
+        for result in results {
+            let error = result.unwrap_err();
+            assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+            assert!(error.is_retryable());
+            assert_eq!(error.attempts(), 2);
         }
     }
 
