@@ -233,7 +233,8 @@ fn credential_process_failure_is_reported() {
         .unwrap();
     let message = session.credentials().unwrap_err().to_string();
     assert!(message.contains("exit status: 7"), "{message}");
-    assert!(message.contains("denied by policy"), "{message}");
+    assert!(!message.contains("denied by policy"), "{message}");
+    assert!(message.contains("was not recorded"), "{message}");
 }
 
 #[test]
@@ -338,6 +339,74 @@ fn instance_metadata_credentials_and_region() {
         requests[4].header("x-aws-ec2-metadata-token"),
         Some("credentials-token")
     );
+}
+
+/// Returns a metadata document whose credentials expired `expired_for` seconds before
+/// [`START`].
+fn expired_metadata_document(key: &str, expired_for: u64) -> String {
+    let expiration = time::OffsetDateTime::from_unix_timestamp((START - expired_for) as i64)
+        .unwrap()
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    format!(
+        r#"{{"Code":"Success","AccessKeyId":"{key}","SecretAccessKey":"secret-{key}","Token":"token-{key}","Expiration":"{expiration}"}}"#
+    )
+}
+
+#[test]
+fn stale_instance_metadata_credentials_are_extended() {
+    let home = Home::new();
+    let clock = Clock::new();
+    let server = FaultServer::start(vec![
+        ok("token-1"),
+        ok("instance-role\n"),
+        ok(expired_metadata_document("ASIASTALE", 3_600)),
+        ok("token-2"),
+        ok("instance-role\n"),
+        ok(metadata_document("ASIAFRESH", 21_600)),
+    ]);
+    let environment = environment(&home, &clock)
+        .with_var("AWS_EC2_METADATA_DISABLED", "false")
+        .with_var("AWS_EC2_METADATA_SERVICE_ENDPOINT", server.endpoint());
+    let session = AwsSession::builder()
+        .environment(environment)
+        .region("us-east-1")
+        .build()
+        .unwrap();
+
+    let stale = session.credentials().unwrap();
+    assert_eq!(stale.access_key_id(), "ASIASTALE");
+    assert_eq!(
+        stale.expiration().map(|at| at.unix_timestamp()),
+        Some((START + 15 * 60) as i64),
+        "extended to 15 minutes from now"
+    );
+    assert_eq!(server.request_count(), 3);
+
+    clock.advance(60);
+    assert_eq!(session.credentials().unwrap().access_key_id(), "ASIASTALE");
+    assert_eq!(
+        server.request_count(),
+        3,
+        "no fetch before the refresh point"
+    );
+
+    clock.advance(14 * 60);
+    assert_eq!(session.credentials().unwrap().access_key_id(), "ASIAFRESH");
+    assert_eq!(server.request_count(), 6);
+}
+
+#[test]
+fn expired_container_credentials_are_rejected() {
+    let home = Home::new();
+    let server = FaultServer::start(vec![ok(expired_metadata_document("ASIAOLD", 60))]);
+    let environment = environment(&home, &Clock::new()).with_var(
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+        format!("{}/v1/credentials", server.endpoint()),
+    );
+    let message = session(environment).credentials().unwrap_err().to_string();
+    assert!(message.contains("ASIAOLD"), "{message}");
+    assert!(message.contains("expired at"), "{message}");
 }
 
 #[test]
@@ -492,6 +561,150 @@ fn sso_token_is_refreshed_and_written_back() {
     assert_eq!(written["refreshToken"], "refresh-2");
     assert_eq!(written["expiresAt"], timestamp(28_800).as_str());
     assert_eq!(written["clientSecret"], "client-secret");
+}
+
+#[cfg(unix)]
+#[test]
+fn sso_cache_is_written_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let home = Home::new();
+    let clock = Clock::new();
+    home.write(".aws/config", SSO_CONFIG);
+    let cache = home.write(
+        &sso_cache_path("corp"),
+        &format!(
+            r#"{{"accessToken":"old-token","expiresAt":"{}","refreshToken":"refresh-1","clientId":"client","clientSecret":"client-secret","registrationExpiresAt":"{}"}}"#,
+            timestamp(60),
+            timestamp(86_400)
+        ),
+    );
+    std::fs::set_permissions(&cache, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let oidc = FaultServer::start(vec![ok(
+        r#"{"accessToken":"new-token","expiresIn":28800,"tokenType":"Bearer"}"#,
+    )]);
+    let portal = FaultServer::start(vec![ok(role_credentials("ASIAREFRESHED", 3_600))]);
+
+    sso_session(&home, &clock, &portal, Some(&oidc))
+        .credentials()
+        .unwrap();
+
+    let written = std::fs::read_to_string(&cache).unwrap();
+    assert!(written.contains("new-token"), "the cache was not rewritten");
+    let mode = std::fs::metadata(&cache).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+    let leftovers: Vec<_> = std::fs::read_dir(cache.parent().unwrap())
+        .unwrap()
+        .map(|entry| entry.unwrap().file_name())
+        .filter(|name| name != cache.file_name().unwrap())
+        .collect();
+    assert!(leftovers.is_empty(), "temporary files left: {leftovers:?}");
+}
+
+#[test]
+fn sso_refresh_rejects_invalid_expires_in() {
+    for expires_in in ["0", "-5", "9223372036854775807", "-9223372036854775808"] {
+        let home = Home::new();
+        let clock = Clock::new();
+        home.write(".aws/config", SSO_CONFIG);
+        let original = format!(
+            r#"{{"accessToken":"old-token","expiresAt":"{}","refreshToken":"refresh-1","clientId":"client","clientSecret":"client-secret","registrationExpiresAt":"{}"}}"#,
+            timestamp(60),
+            timestamp(86_400)
+        );
+        let cache = home.write(&sso_cache_path("corp"), &original);
+        let oidc = FaultServer::start(vec![ok(format!(
+            r#"{{"accessToken":"new-token","expiresIn":{expires_in},"tokenType":"Bearer"}}"#
+        ))]);
+        let portal = FaultServer::start(vec![ok(role_credentials("ASIAOLDTOKEN", 3_600))]);
+
+        let credentials = sso_session(&home, &clock, &portal, Some(&oidc))
+            .credentials()
+            .unwrap();
+
+        assert_eq!(credentials.access_key_id(), "ASIAOLDTOKEN", "{expires_in}");
+        assert_eq!(oidc.request_count(), 1, "{expires_in}");
+        assert_eq!(
+            portal.requests()[0].header("x-amz-sso_bearer_token"),
+            Some("old-token"),
+            "expiresIn {expires_in}"
+        );
+        let written = std::fs::read_to_string(cache).unwrap();
+        assert_eq!(written, original, "expiresIn {expires_in}");
+    }
+}
+
+#[test]
+fn sso_refresh_rejects_empty_access_token() {
+    let home = Home::new();
+    let clock = Clock::new();
+    home.write(".aws/config", SSO_CONFIG);
+    let original = format!(
+        r#"{{"accessToken":"old-token","expiresAt":"{}","refreshToken":"refresh-1","clientId":"client","clientSecret":"client-secret","registrationExpiresAt":"{}"}}"#,
+        timestamp(60),
+        timestamp(86_400)
+    );
+    let cache = home.write(&sso_cache_path("corp"), &original);
+    let oidc = FaultServer::start(vec![ok(
+        r#"{"accessToken":"","expiresIn":28800,"tokenType":"Bearer"}"#,
+    )]);
+    let portal = FaultServer::start(vec![ok(role_credentials("ASIAOLDTOKEN", 3_600))]);
+
+    let credentials = sso_session(&home, &clock, &portal, Some(&oidc))
+        .credentials()
+        .unwrap();
+
+    assert_eq!(credentials.access_key_id(), "ASIAOLDTOKEN");
+    assert_eq!(
+        portal.requests()[0].header("x-amz-sso_bearer_token"),
+        Some("old-token")
+    );
+    assert_eq!(std::fs::read_to_string(cache).unwrap(), original);
+}
+
+#[test]
+fn sso_role_credentials_with_empty_fields() {
+    let cases = [
+        (
+            r#""accessKeyId":"","secretAccessKey":"s","sessionToken":"t""#,
+            "accessKeyId",
+        ),
+        (
+            r#""accessKeyId":"A","secretAccessKey":"","sessionToken":"t""#,
+            "secretAccessKey",
+        ),
+        (
+            r#""accessKeyId":"A","secretAccessKey":"s","sessionToken":"""#,
+            "sessionToken",
+        ),
+    ];
+    for (fields, missing) in cases {
+        let home = Home::new();
+        let clock = Clock::new();
+        home.write(".aws/config", SSO_CONFIG);
+        home.write(
+            &sso_cache_path("corp"),
+            &format!(
+                r#"{{"accessToken":"cached-token","expiresAt":"{}"}}"#,
+                timestamp(28_800)
+            ),
+        );
+        let body = format!(
+            r#"{{"roleCredentials":{{{fields},"expiration":{}}}}}"#,
+            (START + 3_600) * 1000
+        );
+        let portal = FaultServer::start(vec![ok(body)]);
+
+        let message = sso_session(&home, &clock, &portal, None)
+            .credentials()
+            .unwrap_err()
+            .to_string();
+
+        assert!(
+            message.contains(&format!("{missing} is missing")),
+            "{missing}: {message}"
+        );
+    }
 }
 
 #[test]

@@ -16,6 +16,8 @@
 use std::sync::{Condvar, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, SystemTime};
 
+use time::OffsetDateTime;
+
 use crate::{Credentials, Error};
 
 /// Credentials this close to their expiration are treated as expired, so a request signed
@@ -39,7 +41,7 @@ struct Entry {
 
 impl Entry {
     fn new(credentials: Credentials, now: SystemTime) -> Entry {
-        let Some(expiration) = credentials.expiration().map(SystemTime::from) else {
+        let Some(expiration) = credentials.expiration().and_then(expiration_time) else {
             return Entry {
                 credentials,
                 refresh_at: None,
@@ -50,8 +52,8 @@ impl Entry {
         let window = (lifetime / 4).min(MAX_REFRESH_WINDOW).max(EXPIRY_MARGIN);
         Entry {
             credentials,
-            refresh_at: Some(expiration - window),
-            usable_until: Some(expiration - EXPIRY_MARGIN),
+            refresh_at: Some(expiration.checked_sub(window).unwrap_or(expiration)),
+            usable_until: Some(expiration.checked_sub(EXPIRY_MARGIN).unwrap_or(expiration)),
         }
     }
 
@@ -71,8 +73,8 @@ struct State {
     loading: bool,
     /// Number of the latest load attempt, counted from 1.
     attempt: u64,
-    /// The attempt number and error message of the latest failed load.
-    last_failure: Option<(u64, String)>,
+    /// The attempt number and error of the latest failed load, copied for the waiting threads.
+    last_failure: Option<(u64, Error)>,
     /// Consecutive failed loads.
     failures: u32,
     /// Earliest time of the next refresh attempt after a failed one.
@@ -116,10 +118,10 @@ impl CredentialsCache {
                 .loaded
                 .wait_while(state, |state| state.loading && state.attempt == awaited)
                 .unwrap_or_else(PoisonError::into_inner);
-            if let Some((attempt, message)) = &state.last_failure {
+            if let Some((attempt, error)) = &state.last_failure {
                 let still_unusable = state.entry.as_ref().is_none_or(|e| !e.is_usable(now()));
                 if *attempt == awaited && still_unusable {
-                    return Err(Error::credentials(message.clone()));
+                    return Err(copy_error(error));
                 }
             }
         }
@@ -160,13 +162,13 @@ impl CredentialsCache {
             }
             Err(error) => {
                 state.failures = state.failures.saturating_add(1);
-                state.last_failure = Some((attempt, error.to_string()));
+                state.last_failure = Some((attempt, copy_error(&error)));
                 let usable = state.entry.clone().filter(|entry| entry.is_usable(time));
                 let Some(entry) = usable else {
                     return Err(error);
                 };
                 let delay = backoff(state.failures, &entry, time);
-                state.retry_at = Some(time + delay);
+                state.retry_at = time.checked_add(delay);
                 log::warn!(
                     "refreshing credentials failed ({} in a row); using the current ones until \
                      the next attempt in {} s: {error}",
@@ -201,7 +203,8 @@ impl Drop for LoadingGuard<'_> {
 /// Rejects credentials that a source returned already expired, or within the expiry margin.
 fn check_not_expired(credentials: Credentials, now: SystemTime) -> Result<Credentials, Error> {
     if let Some(expiration) = credentials.expiration() {
-        if SystemTime::from(expiration) <= now + EXPIRY_MARGIN {
+        let margin_end = now.checked_add(EXPIRY_MARGIN).unwrap_or(now);
+        if expiration_time(expiration).is_some_and(|at| at <= margin_end) {
             return Err(Error::credentials(format!(
                 "the credentials for access key {} expired at {expiration}, or expire within \
                  {} s; the credential source returned no fresh ones",
@@ -211,6 +214,69 @@ fn check_not_expired(credentials: Credentials, now: SystemTime) -> Result<Creden
         }
     }
     Ok(credentials)
+}
+
+/// Copies an error, which is not `Clone`, with its variant, fields and sources, so the threads
+/// that waited on a failed load get its code, request id and status too.
+fn copy_error(error: &Error) -> Error {
+    match error {
+        Error::Service(service) => Error::Service(service.clone()),
+        Error::InvalidInput { field, message } => Error::InvalidInput {
+            field: field.clone(),
+            message: message.clone(),
+        },
+        Error::Credentials { message, source } => Error::Credentials {
+            message: message.clone(),
+            source: source.as_deref().map(|source| Box::new(copy_error(source))),
+        },
+        Error::Config { message } => Error::Config {
+            message: message.clone(),
+        },
+        Error::Transport {
+            endpoint,
+            message,
+            attempts,
+        } => Error::Transport {
+            endpoint: endpoint.clone(),
+            message: message.clone(),
+            attempts: *attempts,
+        },
+        Error::Timeout {
+            endpoint,
+            message,
+            attempts,
+        } => Error::Timeout {
+            endpoint: endpoint.clone(),
+            message: message.clone(),
+            attempts: *attempts,
+        },
+        Error::InvalidResponse {
+            status,
+            message,
+            request_id,
+            attempts,
+        } => Error::InvalidResponse {
+            status: *status,
+            message: message.clone(),
+            request_id: request_id.clone(),
+            attempts: *attempts,
+        },
+    }
+}
+
+/// Converts an expiration to `SystemTime` without the panic of `SystemTime::from`, because
+/// `SystemTime` cannot hold every `OffsetDateTime` on every platform (Windows starts at 1601).
+/// Returns `None` for an expiration later than `SystemTime` can hold, which callers treat as
+/// never. Returns the Unix epoch for one earlier than `SystemTime` can hold, which is in the
+/// past for every clock after 1970.
+pub(crate) fn expiration_time(expiration: OffsetDateTime) -> Option<SystemTime> {
+    let offset = expiration - OffsetDateTime::UNIX_EPOCH;
+    if offset.is_negative() {
+        let time = SystemTime::UNIX_EPOCH.checked_sub(offset.unsigned_abs());
+        Some(time.unwrap_or(SystemTime::UNIX_EPOCH))
+    } else {
+        SystemTime::UNIX_EPOCH.checked_add(offset.unsigned_abs())
+    }
 }
 
 /// The wait before the next refresh attempt: doubling from [`FIRST_BACKOFF`] up to
@@ -394,6 +460,51 @@ mod tests {
         assert!(error.to_string().contains("STALE"), "{error}");
     }
 
+    #[test]
+    fn far_future_expiration_is_kept() {
+        let cache = CredentialsCache::default();
+        let clock = ManualClock::new();
+        let loads = AtomicUsize::new(0);
+        let mut load = || {
+            loads.fetch_add(1, Ordering::SeqCst);
+            let far = time::macros::datetime!(9999-12-31 23:59:59 UTC);
+            Ok(Credentials::new("FAR", "secret", None, Some(far)))
+        };
+        cache.get(&|| clock.now(), &mut load).unwrap();
+        clock.advance(100 * 365 * 24 * 3_600);
+        let credentials = cache.get(&|| clock.now(), &mut load).unwrap();
+        assert_eq!(credentials.access_key_id(), "FAR");
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+    }
+
+    #[test]
+    fn far_past_expiration_is_rejected() {
+        let cache = CredentialsCache::default();
+        let clock = ManualClock::new();
+        for (key, at) in [
+            (
+                "YEAR-9999-BC",
+                time::macros::datetime!(-9999-01-01 00:00:00 UTC),
+            ),
+            ("YEAR-1", time::macros::datetime!(0001-01-01 00:00:00 UTC)),
+        ] {
+            let mut load = || Ok(Credentials::new(key, "secret", None, Some(at)));
+            let error = cache.get(&|| clock.now(), &mut load).unwrap_err();
+            assert!(error.to_string().contains(key), "{error}");
+        }
+    }
+
+    #[test]
+    fn expiration_time_of_extreme_dates() {
+        let far_past = time::macros::datetime!(-9999-01-01 00:00:00 UTC);
+        let past = expiration_time(far_past).unwrap();
+        assert!(past <= SystemTime::UNIX_EPOCH);
+        let far_future = time::macros::datetime!(9999-12-31 23:59:59 UTC);
+        if let Some(future) = expiration_time(far_future) {
+            assert!(future > SystemTime::UNIX_EPOCH);
+        }
+    }
+
     /// Starts `threads` threads at once that each call `get` with a load of 200 ms returning
     /// `result`, and returns the number of loads and each thread's result.
     fn race(
@@ -437,6 +548,54 @@ mod tests {
         assert_eq!(loads, 1);
         for result in results {
             assert_eq!(result.unwrap().access_key_id(), "SHARED");
+        }
+    }
+
+    #[test]
+    fn waiters_get_the_cause_of_the_failure() {
+        let (loads, results) = race(4, || {
+            let denied = crate::error::ServiceError {
+                code: "AccessDenied".to_string(),
+                message: "not authorized".to_string(),
+                fault: crate::error::Fault::Sender,
+                request_id: Some("request-1".to_string()),
+                status: 403,
+                attempts: 1,
+            };
+            Err(Error::credentials_caused_by(
+                "assuming the role failed",
+                Error::Service(denied),
+            ))
+        });
+        assert_eq!(loads, 1);
+        for result in results {
+            let error = result.unwrap_err();
+            assert_eq!(error.to_string(), "assuming the role failed");
+            assert_eq!(error.code(), Some("AccessDenied"));
+            assert_eq!(error.request_id(), Some("request-1"));
+            assert_eq!(error.status(), Some(403));
+            let source = std::error::Error::source(&error).map(ToString::to_string);
+            assert_eq!(
+                source.as_deref(),
+                Some("STS returned AccessDenied (HTTP 403, request id request-1): not authorized")
+            );
+        }
+    }
+
+    #[test]
+    fn waiters_get_the_error_variant() {
+        let (_, results) = race(4, || {
+            Err(Error::Timeout {
+                endpoint: "http://127.0.0.1:9".to_string(),
+                message: "attempt timeout of 1s elapsed".to_string(),
+                attempts: 2,
+            })
+        });
+        for result in results {
+            let error = result.unwrap_err();
+            assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+            assert!(error.is_retryable());
+            assert_eq!(error.attempts(), 2);
         }
     }
 

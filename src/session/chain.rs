@@ -20,7 +20,8 @@ use super::providers::{environment, Lookup};
 use super::AwsSession;
 use crate::{Credentials, Error};
 
-/// The source the chain settled on.
+/// The source the chain settled on. Its `Debug` output contains no secret, because the
+/// `Debug` output of each source redacts its tokens, keys and command arguments.
 #[derive(Debug)]
 enum Source {
     Environment,
@@ -107,12 +108,14 @@ fn find_source(session: &AwsSession) -> Result<(Source, Credentials), Error> {
     }
 
     match Imds::from_environment(environment, &|key| session.profile_value(key))? {
-        Lookup::Found(imds) => match imds.credentials(session.endpoint_client())? {
-            Lookup::Found(credentials) => {
-                return Ok((Source::InstanceMetadata(imds), credentials));
+        Lookup::Found(imds) => {
+            match imds.credentials(session.endpoint_client(), environment.now())? {
+                Lookup::Found(credentials) => {
+                    return Ok((Source::InstanceMetadata(imds), credentials));
+                }
+                Lookup::NotFound(reason) => tried.push(format!("instance metadata: {reason}")),
             }
-            Lookup::NotFound(reason) => tried.push(format!("instance metadata: {reason}")),
-        },
+        }
         Lookup::NotFound(reason) => tried.push(format!("instance metadata: {reason}")),
     }
 
@@ -185,12 +188,14 @@ impl Source {
             Source::Profile(chain) => load_profile_chain(chain, session),
             Source::WebIdentity(source) => source.load(&session.with_credentials(None)),
             Source::Container(source) => source.load(session.endpoint_client()),
-            Source::InstanceMetadata(imds) => match imds.credentials(session.endpoint_client())? {
-                Lookup::Found(credentials) => Ok(credentials),
-                Lookup::NotFound(reason) => Err(Error::credentials(format!(
-                    "the instance metadata service no longer provides credentials: {reason}"
-                ))),
-            },
+            Source::InstanceMetadata(imds) => {
+                match imds.credentials(session.endpoint_client(), session.environment().now())? {
+                    Lookup::Found(credentials) => Ok(credentials),
+                    Lookup::NotFound(reason) => Err(Error::credentials(format!(
+                        "the instance metadata service no longer provides credentials: {reason}"
+                    ))),
+                }
+            }
         }
     }
 }
@@ -237,12 +242,36 @@ fn load_named(
         },
         NamedSource::Ec2InstanceMetadata => {
             match Imds::from_environment(environment, &|key| session.profile_value(key))? {
-                Lookup::Found(imds) => match imds.credentials(session.endpoint_client())? {
-                    Lookup::Found(credentials) => Ok(credentials),
-                    Lookup::NotFound(reason) => Err(missing("Ec2InstanceMetadata", &reason)),
-                },
+                Lookup::Found(imds) => {
+                    match imds.credentials(session.endpoint_client(), environment.now())? {
+                        Lookup::Found(credentials) => Ok(credentials),
+                        Lookup::NotFound(reason) => Err(missing("Ec2InstanceMetadata", &reason)),
+                    }
+                }
                 Lookup::NotFound(reason) => Err(missing("Ec2InstanceMetadata", &reason)),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::session::Environment;
+
+    #[test]
+    fn source_debug_redacts_the_container_token() {
+        let environment = Environment::empty()
+            .with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/x")
+            .with_var(
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                "secret-container-token",
+            );
+        let Ok(Lookup::Found(container)) = ContainerSource::from_environment(&environment) else {
+            panic!("expected a container source")
+        };
+        let debug = format!("{:?}", Source::Container(container));
+        assert!(!debug.contains("secret-container-token"), "{debug}");
+        assert!(debug.starts_with("Container("), "{debug}");
     }
 }

@@ -259,7 +259,7 @@ impl AwsSession {
 /// Rejects explicit credentials that have expired, so a request is not signed with them.
 fn check_explicit_not_expired(credentials: &Credentials, now: SystemTime) -> Result<(), Error> {
     match credentials.expiration() {
-        Some(expiration) if SystemTime::from(expiration) <= now => {
+        Some(expiration) if cache::expiration_time(expiration).is_some_and(|at| at <= now) => {
             Err(Error::credentials(format!(
                 "the credentials given to AwsSession::builder() (access key {}) expired at \
              {expiration}; pass fresh ones, or leave them out to use the default chain, which \

@@ -6,6 +6,7 @@
 //! a full URI must be `https`, or `http` to a loopback address or one of the ECS and EKS
 //! link-local hosts; each attempt has 2 seconds, and up to 3 attempts are made one second apart.
 
+use std::fmt;
 use std::net::IpAddr;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -24,14 +25,23 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
 const MAX_ATTEMPTS: u32 = 3;
 const PAUSE_BETWEEN_ATTEMPTS: Duration = Duration::from_secs(1);
 
-/// Where the authorization token comes from.
-#[derive(Debug, Clone)]
+/// Where the authorization token comes from. Its `Debug` output leaves out the token.
+#[derive(Clone)]
 enum AuthorizationToken {
     /// `AWS_CONTAINER_AUTHORIZATION_TOKEN`.
     Value(String),
     /// `AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE`, read again on every load because the agent
     /// rotates it.
     File(PathBuf),
+}
+
+impl fmt::Debug for AuthorizationToken {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AuthorizationToken::Value(_) => f.write_str("Value(** redacted **)"),
+            AuthorizationToken::File(path) => f.debug_tuple("File").field(path).finish(),
+        }
+    }
 }
 
 /// A configured container credentials endpoint.
@@ -236,6 +246,35 @@ mod tests {
                 "{url} should be rejected"
             );
         }
+    }
+
+    #[test]
+    fn debug_output_redacts_the_token() {
+        let environment = Environment::empty()
+            .with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/x")
+            .with_var(
+                "AWS_CONTAINER_AUTHORIZATION_TOKEN",
+                "secret-container-token",
+            );
+        let Lookup::Found(source) = lookup(environment).unwrap() else {
+            panic!("expected a source")
+        };
+        let debug = format!("{source:?}");
+        assert!(!debug.contains("secret-container-token"), "{debug}");
+        assert!(debug.contains("Value(** redacted **)"), "{debug}");
+        assert!(debug.contains("http://127.0.0.1:9/x"), "{debug}");
+    }
+
+    #[test]
+    fn debug_output_names_the_token_file() {
+        let environment = Environment::empty()
+            .with_var("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://127.0.0.1:9/x")
+            .with_var("AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE", "/run/token");
+        let Lookup::Found(source) = lookup(environment).unwrap() else {
+            panic!("expected a source")
+        };
+        let debug = format!("{source:?}");
+        assert!(debug.contains("File(\"/run/token\")"), "{debug}");
     }
 
     #[test]

@@ -7,10 +7,13 @@
 //! `http://[fd00:ec2::254]`. The short timeout matters inside containers, where a hop limit of
 //! 1 drops the token response and every request would otherwise hang.
 
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
+
+use time::OffsetDateTime;
 
 use super::http::{EndpointClient, EndpointRequest, FailureKind};
 use super::{Lookup, MetadataCredentials};
+use crate::session::cache::{expiration_time, EXPIRY_MARGIN};
 use crate::session::Environment;
 use crate::{Credentials, Error};
 
@@ -20,6 +23,11 @@ const TOKEN_TTL_SECONDS: &str = "21600";
 const CREDENTIALS_PATH: &str = "/latest/meta-data/iam/security-credentials/";
 const REGION_PATH: &str = "/latest/meta-data/placement/region";
 const DEFAULT_TIMEOUT: Duration = Duration::from_secs(1);
+/// How long expired credentials from the service are used before the next attempt, because
+/// during an outage the service keeps returning the last credentials after they expire.
+/// botocore (`utils.InstanceMetadataFetcher._evaluate_expiration`) extends them by 10 minutes
+/// plus 2 to 10 minutes of jitter. This is a fixed value in that range.
+pub(crate) const STALE_CREDENTIALS_EXTENSION: Duration = Duration::from_secs(15 * 60);
 
 /// The endpoint, timeout and attempt count of the instance metadata service.
 #[derive(Debug, Clone)]
@@ -131,9 +139,12 @@ impl Imds {
 
     /// Fetches the instance role's credentials. Returns `NotFound` when no metadata service
     /// responds, when it rejects IMDSv2 tokens, or when no role is attached to the instance.
+    /// Credentials that expired, or expire within the cache's expiry margin, by `now` get a new
+    /// expiration [`STALE_CREDENTIALS_EXTENSION`] after `now`.
     pub(crate) fn credentials(
         &self,
         client: &EndpointClient,
+        now: SystemTime,
     ) -> Result<Lookup<Credentials>, Error> {
         let token = match self.token(client)? {
             Lookup::Found(token) => token,
@@ -173,7 +184,41 @@ impl Imds {
             )));
         }
         let source = format!("the instance metadata service at {}", self.endpoint);
-        MetadataCredentials::parse(&document.body, &source).map(Lookup::Found)
+        let credentials = MetadataCredentials::parse(&document.body, &source)?;
+        Ok(Lookup::Found(self.extend_if_stale(credentials, now)))
+    }
+
+    /// Extends credentials that the cache would reject as expired, and logs a warning.
+    fn extend_if_stale(&self, credentials: Credentials, now: SystemTime) -> Credentials {
+        let Some(expiration) = credentials.expiration() else {
+            return credentials;
+        };
+        let margin_end = now.checked_add(EXPIRY_MARGIN).unwrap_or(now);
+        if expiration_time(expiration).is_none_or(|at| at > margin_end) {
+            return credentials;
+        }
+        let Some(extended) = now.checked_add(STALE_CREDENTIALS_EXTENSION) else {
+            return credentials;
+        };
+        let extended = OffsetDateTime::from(extended);
+        log::warn!(
+            "the instance metadata service at {} returned credentials for access key {} that \
+             expire at {expiration}, as it may during an outage; using them until \
+             {extended} and fetching new ones before then",
+            self.endpoint,
+            credentials.access_key_id()
+        );
+        let account_id = credentials.account_id().map(str::to_string);
+        let mut renewed = Credentials::new(
+            credentials.access_key_id(),
+            credentials.secret_access_key(),
+            credentials.session_token().map(str::to_string),
+            Some(extended),
+        );
+        if let Some(account_id) = account_id {
+            renewed = renewed.with_account_id(account_id);
+        }
+        renewed
     }
 
     /// Fetches the instance's region, such as `eu-west-1`.

@@ -98,13 +98,13 @@ impl MetadataCredentials {
                 "{source} returned a credentials document without {field}"
             ))
         };
-        let access_key_id = document
-            .access_key_id
-            .ok_or_else(|| missing("AccessKeyId"))?;
-        let secret_access_key = document
-            .secret_access_key
-            .ok_or_else(|| missing("SecretAccessKey"))?;
-        let token = document.token.ok_or_else(|| missing("Token"))?;
+        // An empty value counts as missing, so no credentials with an empty field are returned.
+        let non_empty = |value: Option<String>| value.filter(|value| !value.is_empty());
+        let access_key_id =
+            non_empty(document.access_key_id).ok_or_else(|| missing("AccessKeyId"))?;
+        let secret_access_key =
+            non_empty(document.secret_access_key).ok_or_else(|| missing("SecretAccessKey"))?;
+        let token = non_empty(document.token).ok_or_else(|| missing("Token"))?;
         let expiration = document.expiration.ok_or_else(|| missing("Expiration"))?;
         let expiration = parse_timestamp(&expiration).map_err(|reason| {
             Error::credentials(format!(
@@ -161,5 +161,31 @@ mod tests {
             error.to_string(),
             "test returned a credentials document without Token"
         );
+    }
+
+    #[test]
+    fn metadata_document_with_empty_fields() {
+        let cases = [
+            (
+                r#""AccessKeyId":"","SecretAccessKey":"s","Token":"t""#,
+                "AccessKeyId",
+            ),
+            (
+                r#""AccessKeyId":"ASIA","SecretAccessKey":"","Token":"t""#,
+                "SecretAccessKey",
+            ),
+            (
+                r#""AccessKeyId":"ASIA","SecretAccessKey":"s","Token":"""#,
+                "Token",
+            ),
+        ];
+        for (fields, missing) in cases {
+            let body = format!(r#"{{{fields},"Expiration":"2030-01-01T00:00:00Z"}}"#);
+            let error = MetadataCredentials::parse(&body, "test").unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                format!("test returned a credentials document without {missing}")
+            );
+        }
     }
 }

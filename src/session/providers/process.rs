@@ -7,7 +7,8 @@
 
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::thread::JoinHandle;
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::Deserialize;
@@ -20,12 +21,14 @@ use crate::{Credentials, Error};
 pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 /// Largest amount of standard output read; a credentials document is a few kilobytes.
 const MAX_OUTPUT_BYTES: u64 = 1024 * 1024;
-/// How much of the command's standard error an error message quotes, from its end.
-const STDERR_QUOTE_CHARS: usize = 500;
 const POLL_INTERVAL: Duration = Duration::from_millis(10);
+/// Time allowed, after the command exits, for reading the rest of its output. A process that
+/// the command started in the background can keep the pipes open for much longer.
+const OUTPUT_DEADLINE_AFTER_EXIT: Duration = Duration::from_secs(2);
 
-/// A configured `credential_process`.
-#[derive(Debug, Clone)]
+/// A configured `credential_process`. Its `Debug` output names the program only, as
+/// [`ProcessSource::describe`] does.
+#[derive(Clone)]
 pub(crate) struct ProcessSource {
     /// The command line, passed to the shell as it is.
     command: String,
@@ -43,6 +46,16 @@ struct Output {
     session_token: Option<String>,
     expiration: Option<String>,
     account_id: Option<String>,
+}
+
+impl std::fmt::Debug for ProcessSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProcessSource")
+            .field("command", &format_args!("{}", self.describe()))
+            .field("fallback_account_id", &self.fallback_account_id)
+            .field("timeout", &self.timeout)
+            .finish()
+    }
 }
 
 impl ProcessSource {
@@ -71,20 +84,14 @@ impl ProcessSource {
     pub(crate) fn load(&self) -> Result<Credentials, Error> {
         let (status, stdout, stderr) = self.run()?;
         if !status.success() {
-            let stderr = String::from_utf8_lossy(&stderr);
-            let tail: String = {
-                let trimmed = stderr.trim();
-                let skip = trimmed.chars().count().saturating_sub(STDERR_QUOTE_CHARS);
-                trimmed.chars().skip(skip).collect()
-            };
-            let detail = if tail.is_empty() {
-                String::new()
-            } else {
-                format!("; its standard error ends with: {tail}")
-            };
+            // Standard error may contain tokens or keys, so neither the error nor the log
+            // contains it. The error gives its size, so the user knows whether it is worth
+            // running the command by hand.
             return Err(Error::credentials(format!(
-                "{} failed: {status}{detail}",
-                self.describe()
+                "{} failed: {status}. Its standard error ({} bytes) was not recorded because it \
+                 may contain secrets; run the command by hand to see it",
+                self.describe(),
+                stderr.len()
             )));
         }
         self.parse(&stdout)
@@ -109,11 +116,30 @@ impl ProcessSource {
                 Error::credentials(format!("cannot start {}: {error}", self.describe()))
             })?;
 
-        let stdout = read_in_background(child.stdout.take(), MAX_OUTPUT_BYTES);
-        let stderr = read_in_background(child.stderr.take(), MAX_OUTPUT_BYTES);
+        let stdout = PipeReader::start(child.stdout.take(), MAX_OUTPUT_BYTES);
+        let stderr = PipeReader::start(child.stderr.take(), MAX_OUTPUT_BYTES);
         let status = self.wait(&mut child)?;
-        let stdout = stdout.join().unwrap_or_default();
-        let stderr = stderr.join().unwrap_or_default();
+
+        let deadline = Instant::now() + OUTPUT_DEADLINE_AFTER_EXIT;
+        let (stdout, stdout_complete) = stdout.finish(deadline);
+        let (stderr, _) = stderr.finish(deadline);
+        if !stdout_complete {
+            if stdout.is_empty() {
+                return Err(Error::credentials(format!(
+                    "{} exited ({status}) without output, and a process it started in the \
+                     background still holds its standard output open; redirect the output of \
+                     background processes, as in `command >/dev/null 2>&1 &`",
+                    self.describe()
+                )));
+            }
+            log::warn!(
+                "{} exited, but a process it started in the background still holds its \
+                 standard output open; using the {} bytes written within {} s of the exit",
+                self.describe(),
+                stdout.len(),
+                OUTPUT_DEADLINE_AFTER_EXIT.as_secs()
+            );
+        }
         Ok((status, stdout, stderr))
     }
 
@@ -193,16 +219,60 @@ impl ProcessSource {
     }
 }
 
-/// Reads a pipe to its end on another thread, so a command that fills one pipe while this
+/// A pipe read to its end on another thread, so a command that fills one pipe while this
 /// thread waits on the other cannot deadlock.
-fn read_in_background(pipe: Option<impl Read + Send + 'static>, limit: u64) -> JoinHandle<Vec<u8>> {
-    std::thread::spawn(move || {
-        let mut buffer = Vec::new();
-        if let Some(pipe) = pipe {
-            let _ = pipe.take(limit).read_to_end(&mut buffer);
+struct PipeReader {
+    /// The bytes read so far.
+    buffer: Arc<Mutex<Vec<u8>>>,
+    /// Receives a message, or disconnects, when the reading thread ends.
+    finished: Receiver<()>,
+}
+
+impl PipeReader {
+    /// Starts reading `pipe`, up to `limit` bytes, on a new thread.
+    fn start(pipe: Option<impl Read + Send + 'static>, limit: u64) -> PipeReader {
+        let buffer = Arc::new(Mutex::new(Vec::new()));
+        let (sender, finished) = mpsc::channel();
+        let shared = Arc::clone(&buffer);
+        std::thread::spawn(move || {
+            if let Some(pipe) = pipe {
+                read_into(pipe.take(limit), &shared);
+            }
+            let _ = sender.send(());
+        });
+        PipeReader { buffer, finished }
+    }
+
+    /// Waits until `deadline` at most for the end of the pipe. Returns the bytes read and
+    /// whether the end was reached.
+    ///
+    /// NOTE: a reading thread that misses the deadline keeps running until every process
+    /// holding the pipe closes it.
+    fn finish(self, deadline: Instant) -> (Vec<u8>, bool) {
+        let wait = deadline.saturating_duration_since(Instant::now());
+        let complete = !matches!(
+            self.finished.recv_timeout(wait),
+            Err(RecvTimeoutError::Timeout)
+        );
+        let mut buffer = self.buffer.lock().unwrap_or_else(PoisonError::into_inner);
+        (std::mem::take(&mut *buffer), complete)
+    }
+}
+
+/// Appends what `pipe` delivers to `buffer` until the end of the pipe or a read error.
+fn read_into(mut pipe: impl Read, buffer: &Mutex<Vec<u8>>) {
+    let mut chunk = [0u8; 8192];
+    loop {
+        match pipe.read(&mut chunk) {
+            Ok(0) => return,
+            Ok(count) => buffer
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .extend_from_slice(&chunk[..count]),
+            Err(error) if error.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return,
         }
-        buffer
-    })
+    }
 }
 
 #[cfg(all(test, unix))]
@@ -236,14 +306,17 @@ mod tests {
     }
 
     #[test]
-    fn failing_command_quotes_stderr() {
-        let error = source("echo 'token expired' >&2; exit 3")
+    fn failing_command_hides_stderr() {
+        let error = source("echo 'secret-token-123' >&2; exit 3")
             .load()
             .unwrap_err();
+        let message = error.to_string();
+        assert!(!message.contains("secret-token-123"), "{message}");
         assert_eq!(
-            error.to_string(),
-            "credential_process `echo ...` failed: exit status: 3; its standard error ends \
-             with: token expired"
+            message,
+            "credential_process `echo ...` failed: exit status: 3. Its standard error (17 \
+             bytes) was not recorded because it may contain secrets; run the command by hand \
+             to see it"
         );
     }
 
@@ -270,6 +343,43 @@ mod tests {
             let error = source(command).load().unwrap_err().to_string();
             assert!(error.contains(expected), "{command}: {error}");
         }
+    }
+
+    #[test]
+    fn background_child_holding_stdout() {
+        let command =
+            r#"printf '{"Version": 1, "AccessKeyId": "AKID", "SecretAccessKey": "s"}'; sleep 20 &"#;
+        let started = Instant::now();
+        let credentials = source(command).load().unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "took {:?}",
+            started.elapsed()
+        );
+        assert_eq!(credentials.access_key_id(), "AKID");
+    }
+
+    #[test]
+    fn background_child_without_output() {
+        let started = Instant::now();
+        let error = source("sleep 20 &").load().unwrap_err();
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "took {:?}",
+            started.elapsed()
+        );
+        let message = error.to_string();
+        assert!(
+            message.contains("still holds its standard output open"),
+            "{message}"
+        );
+    }
+
+    #[test]
+    fn debug_output_names_the_program_only() {
+        let debug = format!("{:?}", source("get-credentials --password hunter2"));
+        assert!(!debug.contains("hunter2"), "{debug}");
+        assert!(debug.contains("get-credentials ..."), "{debug}");
     }
 
     #[test]

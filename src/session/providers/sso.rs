@@ -14,7 +14,9 @@
 //!   in the `x-amz-sso_bearer_token` header; the expiration comes back in milliseconds since
 //!   the Unix epoch.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 use serde::Deserialize;
@@ -29,6 +31,9 @@ use crate::{Credentials, Error};
 
 /// Tokens closer than this to expiring are refreshed, as botocore does.
 const REFRESH_WINDOW: time::Duration = time::Duration::minutes(15);
+/// The longest `expiresIn` accepted from CreateToken: a bound that only rejects values no real
+/// token lifetime reaches.
+const MAX_TOKEN_LIFETIME: time::Duration = time::Duration::days(90);
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The SSO settings of a profile, checked and merged with its `sso-session` section.
@@ -139,15 +144,18 @@ impl SsoSource {
                 OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000).ok()
             })
             .ok_or_else(|| invalid("expiration is missing or out of range"))?;
+        // An empty value counts as missing, so no credentials with an empty field are returned.
+        let non_empty = |value: Option<String>| value.filter(|value| !value.is_empty());
+        let access_key_id =
+            non_empty(role.access_key_id).ok_or_else(|| invalid("accessKeyId is missing"))?;
+        let secret_access_key = non_empty(role.secret_access_key)
+            .ok_or_else(|| invalid("secretAccessKey is missing"))?;
+        let session_token =
+            non_empty(role.session_token).ok_or_else(|| invalid("sessionToken is missing"))?;
         Ok(Credentials::new(
-            role.access_key_id
-                .ok_or_else(|| invalid("accessKeyId is missing"))?,
-            role.secret_access_key
-                .ok_or_else(|| invalid("secretAccessKey is missing"))?,
-            Some(
-                role.session_token
-                    .ok_or_else(|| invalid("sessionToken is missing"))?,
-            ),
+            access_key_id,
+            secret_access_key,
+            Some(session_token),
             Some(expiration),
         )
         .with_account_id(account_id))
@@ -281,7 +289,12 @@ impl SsoSource {
                     "the SSO OIDC CreateToken response is invalid: {error}"
                 ))
             })?;
-        let expires_at = now + time::Duration::seconds(created.expires_in);
+        if created.access_token.is_empty() {
+            return Err(Error::credentials(
+                "the SSO OIDC CreateToken response is invalid: accessToken is empty",
+            ));
+        }
+        let expires_at = token_expiry(now, created.expires_in)?;
         let expires_text = expires_at
             .format(&time::format_description::well_known::Rfc3339)
             .map_err(|error| Error::credentials(format!("cannot format a timestamp: {error}")))?;
@@ -325,6 +338,23 @@ pub(crate) fn cache_key(name: &str) -> String {
         .collect()
 }
 
+/// Returns when a token created at `now` with CreateToken's `expiresIn` expires. Rejects a
+/// lifetime that is not positive or longer than [`MAX_TOKEN_LIFETIME`], so a broken server
+/// can neither make the cache hold an expired token nor overflow the timestamp.
+fn token_expiry(now: OffsetDateTime, expires_in: i64) -> Result<OffsetDateTime, Error> {
+    let lifetime = time::Duration::seconds(expires_in);
+    let expiry = Some(lifetime)
+        .filter(|lifetime| lifetime.is_positive() && *lifetime <= MAX_TOKEN_LIFETIME)
+        .and_then(|lifetime| now.checked_add(lifetime));
+    expiry.ok_or_else(|| {
+        Error::credentials(format!(
+            "the SSO OIDC CreateToken response is invalid: expiresIn {expires_in} is not a number \
+             of seconds from 1 to {}",
+            MAX_TOKEN_LIFETIME.whole_seconds()
+        ))
+    })
+}
+
 fn regional_url(service: &str, region: &str) -> String {
     let suffix = if region.starts_with("cn-") {
         "amazonaws.com.cn"
@@ -352,12 +382,44 @@ fn parse_cache_time(value: &str) -> Option<OffsetDateTime> {
 }
 
 /// Writes the cache file through a temporary file and a rename, so a reader never sees half
-/// a file.
+/// a file. The file contains the access and refresh tokens and the client secret, so on Unix
+/// only the owner may read it (mode 0600).
 fn write_cache(path: &Path, cached: &Map<String, Value>) -> std::io::Result<()> {
     let text = serde_json::to_string(cached).map_err(std::io::Error::other)?;
-    let temporary = path.with_extension("json.tmp");
-    std::fs::write(&temporary, text)?;
-    std::fs::rename(&temporary, path)
+    let temporary = temporary_path(path);
+    let result = write_new_private_file(&temporary, text.as_bytes())
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if result.is_err() {
+        let _ = std::fs::remove_file(&temporary);
+    }
+    result
+}
+
+/// Returns a temporary file name beside `path` that no other process or thread uses.
+fn temporary_path(path: &Path) -> PathBuf {
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(
+        ".{}-{}.tmp",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
+    path.with_file_name(name)
+}
+
+/// Creates `path`, which must not exist yet, readable and writable by its owner only on Unix,
+/// and writes `contents` to it.
+fn write_new_private_file(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(contents)?;
+    file.sync_all()
 }
 
 /// Percent-encodes a query value, keeping only RFC 3986 unreserved characters.
