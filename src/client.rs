@@ -1,5 +1,7 @@
 //! `StsClient`: the caller-identity cache, role assumption and one method per operation.
 
+use std::cell::Cell;
+use std::marker::PhantomData;
 use std::time::Duration;
 
 use crate::endpoint::{self, EndpointParams};
@@ -25,8 +27,14 @@ const GLOBAL_REGION: &str = "aws-global";
 ///
 /// It describes the caller and caches the answer, so repeated questions about the account,
 /// ARN or user id cost one GetCallerIdentity call in all, and it assumes roles. The cache
-/// sits behind `&mut self`: the type is `Send` but deliberately not `Sync`; give each thread
-/// its own client (clients built from clones of one [`AwsSession`] share its connections).
+/// sits behind `&mut self`: the type is `Send` but deliberately not `Sync`, so give each thread
+/// its own client (clients built from clones of one [`AwsSession`] share its connections and
+/// credentials).
+///
+/// ```compile_fail
+/// fn assert_sync<T: Sync>() {}
+/// assert_sync::<aws_sts_blocking::StsClient>();
+/// ```
 #[derive(Debug)]
 pub struct StsClient {
     session: AwsSession,
@@ -34,6 +42,8 @@ pub struct StsClient {
     target: Target,
     account_id: Option<String>,
     identity: Option<CallerIdentity>,
+    /// Makes the type `!Sync`: the client is meant for one thread at a time.
+    _not_sync: PhantomData<Cell<()>>,
 }
 
 impl StsClient {
@@ -66,6 +76,7 @@ impl StsClient {
             target,
             account_id,
             identity: None,
+            _not_sync: PhantomData,
         })
     }
 
@@ -322,8 +333,13 @@ fn duration_seconds(duration: Duration) -> Result<i32, Error> {
             format!("{duration:?} is not a whole number of seconds; use 900 to 43200 seconds"),
         ));
     }
-    let seconds = i64::try_from(duration.as_secs()).unwrap_or(i64::MAX);
-    crate::protocol::validate::range("DurationSeconds", seconds, 900, 43_200, "seconds")?;
+    let seconds = duration.as_secs();
+    if !(900..=43_200).contains(&seconds) {
+        return Err(Error::invalid_input(
+            "DurationSeconds",
+            format!("{seconds} seconds is out of range; use 900 to 43200 seconds"),
+        ));
+    }
     Ok(seconds as i32)
 }
 
@@ -448,7 +464,13 @@ mod tests {
         assert!(duration_seconds(Duration::from_millis(900_500)).is_err());
         assert!(duration_seconds(Duration::from_secs(899)).is_err());
         assert!(duration_seconds(Duration::from_secs(43_201)).is_err());
-        assert!(duration_seconds(Duration::from_secs(u64::MAX)).is_err());
+        assert_eq!(
+            duration_seconds(Duration::from_secs(u64::MAX))
+                .unwrap_err()
+                .to_string(),
+            "invalid DurationSeconds: 18446744073709551615 seconds is out of range; \
+             use 900 to 43200 seconds"
+        );
     }
 
     #[test]

@@ -388,13 +388,16 @@ impl AwsSessionBuilder {
     }
 
     /// Sets the time allowed to open a connection. Defaults to 3.1 seconds.
+    ///
+    /// A zero duration is rejected by [`build`](AwsSessionBuilder::build).
     pub fn connect_timeout(mut self, timeout: Duration) -> AwsSessionBuilder {
         self.transport.connect_timeout = timeout;
         self
     }
 
     /// Sets the time allowed for one attempt: connecting, sending the request and reading the
-    /// whole response. Defaults to 20 seconds.
+    /// whole response. Defaults to 20 seconds. A zero duration is rejected by
+    /// [`build`](AwsSessionBuilder::build).
     pub fn attempt_timeout(mut self, timeout: Duration) -> AwsSessionBuilder {
         self.transport.attempt_timeout = timeout;
         self
@@ -438,6 +441,16 @@ impl AwsSessionBuilder {
     /// `http://` or `https://`, a maximum number of attempts of 0, a proxy URL that cannot be
     /// parsed, or a CA bundle that cannot be read.
     pub fn build(self) -> Result<AwsSession, Error> {
+        for (name, timeout) in [
+            ("connect_timeout", self.transport.connect_timeout),
+            ("attempt_timeout", self.transport.attempt_timeout),
+        ] {
+            if timeout.is_zero() {
+                return Err(Error::config(format!(
+                    "invalid {name}: it is zero; give a positive duration such as 5 seconds"
+                )));
+            }
+        }
         let environment = self.environment.unwrap_or_else(Environment::process);
 
         let profiles = load_profiles(&environment)?;
@@ -568,18 +581,77 @@ pub(crate) fn check_endpoint_url(url: &str) -> Result<(), Error> {
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
         .ok_or_else(|| {
-            Error::config(format!(
-                "invalid endpoint URL {url:?}: it must start with https:// or http://"
-            ))
+            invalid_endpoint_url(
+                url,
+                "it must start with https:// or http:// (in lower case)",
+            )
         })?;
-    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
-    if host.is_empty() || rest.contains(['?', '#']) || url.chars().any(char::is_whitespace) {
-        return Err(Error::config(format!(
-            "invalid endpoint URL {url:?}: it must be a URL such as https://sts.example.com \
-             with a host, no spaces, no query and no fragment"
-        )));
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    if authority.contains('@') {
+        return Err(invalid_endpoint_url(
+            url,
+            "user information (user:password@) is not supported; remove it",
+        ));
+    }
+    if rest.contains(['?', '#']) || url.chars().any(char::is_whitespace) {
+        return Err(invalid_endpoint_url(
+            url,
+            "it must be a URL such as https://sts.example.com with no spaces, no query and no fragment",
+        ));
+    }
+
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(bracketed) => {
+            let (host, after) = bracketed
+                .split_once(']')
+                .ok_or_else(|| invalid_endpoint_url(url, "an IPv6 host must be closed with ']'"))?;
+            if !after.is_empty() && !after.starts_with(':') {
+                return Err(invalid_endpoint_url(
+                    url,
+                    "only a :port may follow an IPv6 host",
+                ));
+            }
+            (host, after.strip_prefix(':'))
+        }
+        None => match authority.rsplit_once(':') {
+            Some((host, port)) => (host, Some(port)),
+            None => (authority, None),
+        },
+    };
+    if host.is_empty() {
+        return Err(invalid_endpoint_url(url, "it has no host"));
+    }
+    if let Some(port) = port {
+        let valid = !port.is_empty()
+            && port.len() <= 5
+            && port.bytes().all(|b| b.is_ascii_digit())
+            && port
+                .parse::<u32>()
+                .is_ok_and(|number| (1..=65_535).contains(&number));
+        if !valid {
+            return Err(invalid_endpoint_url(
+                url,
+                &format!("port {port:?} is not a number from 1 to 65535"),
+            ));
+        }
     }
     Ok(())
+}
+
+/// Builds the error for a bad endpoint URL, leaving out any user information so a password in
+/// the URL is never repeated.
+fn invalid_endpoint_url(url: &str, problem: &str) -> Error {
+    let shown = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            match rest[..authority_end].rfind('@') {
+                Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+                None => url.to_string(),
+            }
+        }
+        None => url.to_string(),
+    };
+    Error::config(format!("invalid endpoint URL {shown:?}: {problem}"))
 }
 
 #[cfg(test)]
@@ -625,6 +697,15 @@ mod tests {
             "http://",
             "http://a b",
             "https://x/?q=1",
+            "http://127.0.0.1:99999",
+            "http://127.0.0.1:65536",
+            "http://127.0.0.1:abc",
+            "http://127.0.0.1:",
+            "http://127.0.0.1:0",
+            "http://[::1",
+            "http://[::1]x",
+            "http://:80",
+            "http://user:pass@127.0.0.1:1",
         ] {
             let result = AwsSession::builder()
                 .environment(Environment::empty())
@@ -632,6 +713,28 @@ mod tests {
                 .build();
             assert!(matches!(result, Err(Error::Config { .. })), "{url}");
         }
+        for url in [
+            "http://127.0.0.1:65535",
+            "https://[::1]:8443/base",
+            "http://localhost/",
+        ] {
+            let result = AwsSession::builder()
+                .environment(Environment::empty())
+                .endpoint_url(url)
+                .build();
+            assert!(result.is_ok(), "{url}: {result:?}");
+        }
+        let error = AwsSession::builder()
+            .environment(Environment::empty())
+            .endpoint_url("http://user:hunter2@127.0.0.1:1")
+            .build()
+            .unwrap_err();
+        assert!(!error.to_string().contains("hunter2"), "{error}");
+        let zero = AwsSession::builder()
+            .environment(Environment::empty())
+            .attempt_timeout(Duration::ZERO)
+            .build();
+        assert!(matches!(zero, Err(Error::Config { .. })), "{zero:?}");
         for region in ["", "us east 1", "-x", "eu_west_1"] {
             let result = AwsSession::builder()
                 .environment(Environment::empty())
