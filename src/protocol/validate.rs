@@ -321,12 +321,19 @@ pub(crate) fn length(field: &str, value: &str, min: usize, max: usize) -> Result
     if count < min || count > max {
         let allowed = if max == usize::MAX {
             format!("at least {min}")
+        } else if min == max {
+            format!("exactly {min}")
         } else {
             format!("{min} to {max}")
         };
+        let noun = if count == 1 {
+            "character"
+        } else {
+            "characters"
+        };
         return Err(Error::invalid_input(
             field,
-            format!("the value has {count} characters; it must have {allowed}"),
+            format!("the value has {count} {noun}; it must have {allowed}"),
         ));
     }
     Ok(())
@@ -457,6 +464,10 @@ mod tests {
         assert_eq!(
             message(length("RoleArn", "short", 20, 2048)),
             "invalid RoleArn: the value has 5 characters; it must have 20 to 2048"
+        );
+        assert_eq!(
+            message(length("TokenCode", "1", 6, 6)),
+            "invalid TokenCode: the value has 1 character; it must have exactly 6"
         );
     }
 

@@ -72,7 +72,7 @@ rejects! {
         => "invalid RoleArn: character '\\u{7}' at position 36 is not allowed; the value must match \
             [\\u0009\\u000A\\u000D\\u0020-\\u007E\\u0085\\u00A0-\\uD7FF\\uE000-\\uFFFD\\u10000-\\u10FFFF]+";
     role_session_name_too_short: AssumeRoleRequest::new(ROLE_ARN, "s")
-        => "invalid RoleSessionName: the value has 1 characters; it must have 2 to 64";
+        => "invalid RoleSessionName: the value has 1 character; it must have 2 to 64";
     role_session_name_too_long: AssumeRoleRequest::new(ROLE_ARN, "s".repeat(65))
         => "invalid RoleSessionName: the value has 65 characters; it must have 2 to 64";
     role_session_name_pattern: AssumeRoleRequest::new(ROLE_ARN, "a/b")
@@ -118,7 +118,7 @@ rejects! {
         => "invalid TransitiveTagKeys.member.1: character '#' at position 2 is not allowed; the value must match \
             [\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]+";
     external_id_too_short: assume_role().external_id("x")
-        => "invalid ExternalId: the value has 1 characters; it must have 2 to 1224";
+        => "invalid ExternalId: the value has 1 character; it must have 2 to 1224";
     external_id_too_long: assume_role().external_id("x".repeat(1225))
         => "invalid ExternalId: the value has 1225 characters; it must have 2 to 1224";
     external_id_pattern: assume_role().external_id("a b")
@@ -130,13 +130,13 @@ rejects! {
     serial_number_pattern: assume_role().serial_number("GAHT1234 5")
         => "invalid SerialNumber: character ' ' at position 9 is not allowed; the value must match [\\w+=/:,.@-]*";
     token_code_length: assume_role().token_code("12345")
-        => "invalid TokenCode: the value has 5 characters; it must have 6 to 6";
+        => "invalid TokenCode: the value has 5 characters; it must have exactly 6";
     token_code_pattern: assume_role().token_code("12345a")
         => "invalid TokenCode: character 'a' at position 6 is not allowed; the value must match [\\d]*";
     token_code_non_ascii_digit: assume_role().token_code("12345\u{663}")
         => "invalid TokenCode: character '\u{663}' at position 6 is not allowed; the value must match [\\d]*";
     source_identity_too_short: assume_role().source_identity("a")
-        => "invalid SourceIdentity: the value has 1 characters; it must have 2 to 256";
+        => "invalid SourceIdentity: the value has 1 character; it must have 2 to 256";
     source_identity_too_long: assume_role().source_identity("a".repeat(257))
         => "invalid SourceIdentity: the value has 257 characters; it must have 2 to 256";
     source_identity_pattern: assume_role().source_identity("alice:admin")
@@ -207,7 +207,7 @@ rejects! {
         => "invalid AccessKeyId: character '-' at position 20 is not allowed; the value must match [\\w]*";
 
     federation_name_too_short: GetFederationTokenRequest::new("b")
-        => "invalid Name: the value has 1 characters; it must have 2 to 32";
+        => "invalid Name: the value has 1 character; it must have 2 to 32";
     federation_name_too_long: GetFederationTokenRequest::new("b".repeat(33))
         => "invalid Name: the value has 33 characters; it must have 2 to 32";
     federation_name_pattern: GetFederationTokenRequest::new("bob smith")
@@ -228,7 +228,7 @@ rejects! {
     scoped_policy_empty: GetScopedCredentialsRequest::new().policy("")
         => "invalid Policy: the value has 0 characters; it must have 1 to 2048";
     scoped_description_too_short: GetScopedCredentialsRequest::new().scoped_session_description("a")
-        => "invalid ScopedSessionDescription: the value has 1 characters; it must have 2 to 256";
+        => "invalid ScopedSessionDescription: the value has 1 character; it must have 2 to 256";
     scoped_description_too_long: GetScopedCredentialsRequest::new().scoped_session_description("a".repeat(257))
         => "invalid ScopedSessionDescription: the value has 257 characters; it must have 2 to 256";
     scoped_description_pattern: GetScopedCredentialsRequest::new().scoped_session_description("a\u{a0}b")
@@ -242,7 +242,7 @@ rejects! {
     session_serial_number_pattern: GetSessionTokenRequest::new().serial_number("arn:aws:iam::1:mfa/a b")
         => "invalid SerialNumber: character ' ' at position 21 is not allowed; the value must match [\\w+=/:,.@-]*";
     session_token_code_length: GetSessionTokenRequest::new().token_code("1234567")
-        => "invalid TokenCode: the value has 7 characters; it must have 6 to 6";
+        => "invalid TokenCode: the value has 7 characters; it must have exactly 6";
 
     audience_empty_list: GetWebIdentityTokenRequest::new(Vec::new(), "RS256")
         => "invalid Audience: the list has 0 items; it must have 1 to 10";
@@ -257,7 +257,7 @@ rejects! {
     token_duration_too_long: web_identity_token().duration_seconds(3601)
         => "invalid DurationSeconds: 3601 seconds is out of range; use 60 to 3600 seconds";
     signing_algorithm_length: GetWebIdentityTokenRequest::new(vec!["a".to_string()], "RS2566")
-        => "invalid SigningAlgorithm: the value has 6 characters; it must have 5 to 5";
+        => "invalid SigningAlgorithm: the value has 6 characters; it must have exactly 5";
     scope_too_long: web_identity_token().scope("a".repeat(257))
         => "invalid Scope: the value has 257 characters; it must have 1 to 256";
     scope_quote: web_identity_token().scope("read \"all\"")
