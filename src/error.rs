@@ -23,7 +23,7 @@ pub enum Error {
     InvalidInput {
         /// The STS member or argument name, for example `RoleSessionName`.
         field: String,
-        /// What is wrong with the value and what the model allows.
+        /// The problem with the value and the range or pattern the model allows.
         message: String,
     },
 
@@ -32,7 +32,7 @@ pub enum Error {
     #[error("{message}")]
     #[non_exhaustive]
     Credentials {
-        /// What was tried and what to do.
+        /// The sources tried, why each gave nothing, and the fix.
         message: String,
         /// The failed call behind this error, such as the STS error of a role assumption
         /// that a profile configures. [`Error::code`], [`Error::request_id`] and
@@ -45,7 +45,7 @@ pub enum Error {
     #[error("{message}")]
     #[non_exhaustive]
     Config {
-        /// Which setting is wrong and how to fix it.
+        /// The malformed setting and the fix.
         message: String,
     },
 
@@ -55,7 +55,7 @@ pub enum Error {
     Transport {
         /// The URL that was called.
         endpoint: String,
-        /// What failed.
+        /// The failure, in the HTTP client's words.
         message: String,
         /// How many attempts were made.
         attempts: u32,
@@ -67,7 +67,7 @@ pub enum Error {
     Timeout {
         /// The URL that was called.
         endpoint: String,
-        /// Which timeout elapsed, and after how long.
+        /// The timeout that elapsed and its duration.
         message: String,
         /// How many attempts were made.
         attempts: u32,
@@ -79,7 +79,7 @@ pub enum Error {
     InvalidResponse {
         /// The HTTP status of the response.
         status: u16,
-        /// What is wrong with the body. Never contains the body itself.
+        /// The problem with the body. It never contains the body itself.
         message: String,
         /// The request id from the `x-amzn-RequestId` header, when present.
         request_id: Option<String>,
@@ -139,7 +139,7 @@ impl Error {
     /// Returns whether sending the same request again may succeed.
     ///
     /// True for throttling and transient service errors, HTTP 500, 502, 503 and 504, connection
-    /// failures and timeouts; false for input, credential and configuration errors and for
+    /// failures and timeouts. False for input, credential and configuration errors and for
     /// every other service error.
     pub fn is_retryable(&self) -> bool {
         match self {
@@ -261,7 +261,7 @@ pub struct ServiceError {
     pub(crate) attempts: u32,
 }
 
-/// Which side STS blames for an error, from the `<Type>` element of the error document.
+/// The side STS blames for an error, from the `<Type>` element of the error document.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum Fault {

@@ -19,7 +19,7 @@ use crate::{Credentials, Error};
 
 const CONTENT_TYPE: &str = "application/x-www-form-urlencoded; charset=utf-8";
 
-/// Where a call is sent and the region its signature names.
+/// The URL of a call and the region its signature names.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Target {
     pub(crate) url: String,
@@ -322,8 +322,8 @@ pub(crate) fn read_response<O: Operation>(
     })
 }
 
-/// Reads an STS error document, whatever its content type; a body that is not one (an HTML
-/// page from a proxy, say) becomes [`Error::InvalidResponse`] with the status.
+/// Reads an STS error document, whatever its content type. A body that is not one, such as an
+/// HTML page from a proxy, becomes [`Error::InvalidResponse`] with the status.
 fn service_error(
     status: u16,
     body: &str,

@@ -8,7 +8,8 @@ use std::time::Duration;
 use aws_sts_blocking::{AwsSession, Credentials, Environment, Error, ServiceErrorKind, StsClient};
 use support::moto::MotoServer;
 
-/// A session for `server` with the given credentials and nothing from the process environment.
+/// Builds a session for `server` with the given credentials and nothing from the process
+/// environment.
 fn session(server: &MotoServer, credentials: Credentials) -> AwsSession {
     AwsSession::builder()
         .environment(Environment::empty().with_var("AWS_EC2_METADATA_DISABLED", "true"))

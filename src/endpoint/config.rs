@@ -45,7 +45,7 @@ pub(crate) struct EndpointSettings {
 /// `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, the profile's `[services]` section entry
 /// `sts = endpoint_url = ...`, and the profile's `endpoint_url`. All but the builder's are
 /// skipped when `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the profile's
-/// `ignore_configured_endpoint_urls`, or the builder) says so.
+/// `ignore_configured_endpoint_urls`, or the builder) is true.
 pub(crate) fn resolve_settings(
     overrides: &EndpointOverrides,
     environment: &Environment,

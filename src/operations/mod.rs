@@ -41,7 +41,7 @@ use crate::protocol::query::QueryWriter;
 use crate::protocol::xml::{Element, XmlError};
 use crate::{Credentials, Error};
 
-/// What the request pipeline needs to know about one STS operation.
+/// The parts of one STS operation that the request pipeline uses.
 pub(crate) trait Operation {
     /// The operation name, as sent in `Action` and used in `<{NAME}Response>`.
     const NAME: &'static str;

@@ -37,7 +37,7 @@ impl std::fmt::Debug for Element {
     }
 }
 
-/// Why a body could not be read as the expected document. The message never contains text
+/// The reason a body could not be read as the expected document. The message never contains text
 /// from the body, because bodies may hold credentials.
 #[derive(Debug, PartialEq, Eq)]
 pub(crate) struct XmlError(pub(crate) String);
@@ -301,7 +301,7 @@ pub(crate) struct ErrorDocument {
     pub(crate) request_id: Option<String>,
 }
 
-/// Reads an error document whose `<Error>` stands directly under `<ErrorResponse>` (as STS
+/// Reads an error document whose `<Error>` is directly under `<ErrorResponse>` (as STS
 /// sends it) or under `<ErrorResponse><Errors>` (as moto sends authentication errors).
 pub(crate) fn parse_error_document(root: &Element) -> Result<ErrorDocument, XmlError> {
     if root.name != "ErrorResponse" && root.name != "Response" {

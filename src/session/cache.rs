@@ -146,7 +146,7 @@ impl CredentialsCache {
         let result = load().and_then(|credentials| check_not_expired(credentials, now()));
 
         // Storing the result and clearing the flag in one critical section keeps a woken
-        // waiter from starting a second load before it sees this one's result.
+        // waiter from starting a second load before it reads this one's result.
         let mut state = self.lock();
         state.loading = false;
         guard.armed = false;
@@ -600,7 +600,7 @@ mod tests {
     }
 
     #[test]
-    fn waiters_get_the_failure_of_the_load_they_waited_for() {
+    fn waiters_get_load_failure() {
         let (loads, results) = race(4, || Err(Error::credentials("the source failed")));
         assert_eq!(loads, 1);
         for result in results {

@@ -288,7 +288,7 @@ impl fmt::Debug for AwsSession {
     }
 }
 
-/// Builder of [`AwsSession`]. Each setting overrides what the environment says.
+/// Builder of [`AwsSession`]. Each setting overrides the environment and the profile.
 #[derive(Debug, Default)]
 pub struct AwsSessionBuilder {
     credentials: Option<Credentials>,
@@ -641,7 +641,7 @@ pub(crate) fn check_endpoint_url(url: &str) -> Result<(), Error> {
 /// Builds the error for a bad endpoint URL, leaving out any user information so a password in
 /// the URL is never repeated.
 fn invalid_endpoint_url(url: &str, problem: &str) -> Error {
-    let shown = match url.split_once("://") {
+    let url_without_user = match url.split_once("://") {
         Some((scheme, rest)) => {
             let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
             match rest[..authority_end].rfind('@') {
@@ -651,7 +651,9 @@ fn invalid_endpoint_url(url: &str, problem: &str) -> Error {
         }
         None => url.to_string(),
     };
-    Error::config(format!("invalid endpoint URL {shown:?}: {problem}"))
+    Error::config(format!(
+        "invalid endpoint URL {url_without_user:?}: {problem}"
+    ))
 }
 
 #[cfg(test)]

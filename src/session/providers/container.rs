@@ -25,7 +25,7 @@ const ATTEMPT_TIMEOUT: Duration = Duration::from_secs(2);
 const MAX_ATTEMPTS: u32 = 3;
 const PAUSE_BETWEEN_ATTEMPTS: Duration = Duration::from_secs(1);
 
-/// Where the authorization token comes from. Its `Debug` output leaves out the token.
+/// The source of the authorization token. Its `Debug` output leaves out the token.
 #[derive(Clone)]
 enum AuthorizationToken {
     /// `AWS_CONTAINER_AUTHORIZATION_TOKEN`.

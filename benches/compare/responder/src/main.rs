@@ -9,7 +9,7 @@
 //! `listening 127.0.0.1:PORT` on stdout, and exits when its standard input reaches end of
 //! file, so it never outlives the script that started it. `GET /__stats` returns
 //! `{"connections":C,"requests":R}`: the connections that carried at least one STS request
-//! and the STS requests answered so far.
+//! and the STS requests served so far.
 
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
@@ -79,7 +79,8 @@ fn main() -> io::Result<()> {
     Ok(())
 }
 
-/// Serves the requests of one connection until the client closes it or asks to.
+/// Serves the requests of one connection until the client closes it or sends
+/// `Connection: close`.
 fn serve(stream: TcpStream, counters: &Counters) -> io::Result<()> {
     stream.set_read_timeout(Some(IDLE_TIMEOUT))?;
     stream.set_nodelay(true)?;
