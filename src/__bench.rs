@@ -10,7 +10,7 @@ use crate::invoke::read_response;
 use crate::operations::Operation;
 use crate::protocol::query::QueryWriter;
 use crate::transport::http::{HttpRequest, HttpResponse};
-use crate::transport::signing::sign_request;
+use crate::transport::signing::{sign_request, SigningKeyCache};
 use crate::{
     AssumeRoleOutput, AssumeRoleRequest, Credentials, Error, GetCallerIdentityOutput,
     GetCallerIdentityRequest,
@@ -26,7 +26,8 @@ pub fn encode_assume_role(request: &AssumeRoleRequest) -> Result<String, Error> 
     encode(request)
 }
 
-/// Signs a POST of `body` to `url` as the pipeline does and returns all request headers.
+/// Signs a POST of `body` to `url` as the pipeline does and returns all request headers. The
+/// signing key is derived again for every call, as for a session's first call of the day.
 pub fn sign(
     url: &str,
     body: &[u8],
@@ -42,7 +43,13 @@ pub fn sign(
         )],
         body: body.to_vec(),
     };
-    sign_request(&mut request, credentials, region, time)?;
+    sign_request(
+        &mut request,
+        credentials,
+        region,
+        time,
+        &SigningKeyCache::default(),
+    )?;
     Ok(request.headers)
 }
 

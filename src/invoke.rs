@@ -154,6 +154,7 @@ impl PreparedCall<'_> {
                 credentials,
                 &self.target.signing_region,
                 time,
+                self.session.signing_keys(),
             )?;
         }
 

@@ -21,6 +21,7 @@ use crate::transport::retry::RetryMode;
 use crate::transport::settings::{
     resolve_ca_bundle, resolve_retry_config, ProfileReliabilitySettings, ReliabilityOverrides,
 };
+use crate::transport::signing::SigningKeyCache;
 use crate::transport::{tls, Reliability};
 use crate::{Credentials, Error};
 use chain::DefaultChain;
@@ -84,6 +85,8 @@ struct SessionInner {
     profile_from_builder: bool,
     environment: Environment,
     transport: Transport,
+    /// The last SigV4 signing key derived for this session's credentials.
+    signing_keys: SigningKeyCache,
     /// Shared with the sessions that the credential chain derives for its STS calls, so they
     /// use the same retry quota and clock offset.
     reliability: Arc<Reliability>,
@@ -187,6 +190,10 @@ impl AwsSession {
         &self.inner.transport
     }
 
+    pub(crate) fn signing_keys(&self) -> &SigningKeyCache {
+        &self.inner.signing_keys
+    }
+
     /// Returns a session with the same settings and transport but the given fixed
     /// credentials, or none for unsigned calls: the session that the chain's STS calls use.
     pub(crate) fn with_credentials(&self, credentials: Option<Credentials>) -> AwsSession {
@@ -206,6 +213,7 @@ impl AwsSession {
                 profile_from_builder: inner.profile_from_builder,
                 environment: inner.environment.clone(),
                 transport: inner.transport.clone(),
+                signing_keys: SigningKeyCache::default(),
                 reliability: Arc::clone(&inner.reliability),
             }),
         }
@@ -518,6 +526,7 @@ impl AwsSessionBuilder {
                 profile_from_builder,
                 environment,
                 transport: Transport::new(transport),
+                signing_keys: SigningKeyCache::default(),
                 reliability: Arc::new(Reliability::new(retry)),
             }),
         })
