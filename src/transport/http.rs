@@ -169,7 +169,9 @@ impl Transport {
         let date = header("date");
         let retry_after = header("x-amz-retry-after");
 
-        let mut body = Vec::new();
+        // Reading into a buffer of the announced length avoids regrowing it.
+        let announced = response.body().content_length().unwrap_or(0);
+        let mut body = Vec::with_capacity(announced.min(MAX_RESPONSE_BYTES) as usize + 1);
         response
             .body_mut()
             .as_reader()
