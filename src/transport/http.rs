@@ -3,9 +3,14 @@
 
 use std::fmt;
 use std::io::Read;
+use std::net::{IpAddr, SocketAddr};
 use std::time::Duration;
 
+use ureq::config::Config;
+use ureq::http::Uri;
 use ureq::tls::{RootCerts, TlsConfig};
+use ureq::unversioned::resolver::{DefaultResolver, ResolvedSocketAddrs, Resolver};
+use ureq::unversioned::transport::{DefaultConnector, NextTimeout};
 
 use super::proxy::{ProxySettings, Route};
 use crate::Error;
@@ -258,7 +263,7 @@ fn new_agent(settings: &TransportSettings, proxy: Option<ureq::Proxy>) -> ureq::
     if let Some(roots) = &settings.root_certs {
         tls = tls.root_certs(roots.clone());
     }
-    ureq::Agent::config_builder()
+    let config = ureq::Agent::config_builder()
         .http_status_as_error(false)
         .max_redirects(0)
         .max_redirects_will_error(false)
@@ -274,6 +279,100 @@ fn new_agent(settings: &TransportSettings, proxy: Option<ureq::Proxy>) -> ureq::
         .max_response_header_size(IO_BUFFER_BYTES)
         .proxy(proxy)
         .tls_config(tls.build())
-        .build()
-        .into()
+        .build();
+    agent_with_config(config)
+}
+
+/// Builds an agent with ureq's default connector and [`IpLiteralResolver`].
+pub(crate) fn agent_with_config(config: Config) -> ureq::Agent {
+    ureq::Agent::with_parts(
+        config,
+        DefaultConnector::new(),
+        IpLiteralResolver::default(),
+    )
+}
+
+/// ureq's default resolver, except that a host written as an IP address is returned as is.
+/// With a timeout set, ureq's resolver starts a thread for every request, even for an IP
+/// address and even when a kept-alive connection is then reused, so this saves a thread per
+/// call to local endpoints and the container and instance metadata services.
+///
+/// NOTE: ureq's `unversioned` module, which `Resolver` and `DefaultConnector` come from, may
+/// change in a minor ureq release, and such a release would break this crate's build until
+/// it is adapted.
+#[derive(Debug, Default)]
+struct IpLiteralResolver {
+    default: DefaultResolver,
+}
+
+impl Resolver for IpLiteralResolver {
+    fn resolve(
+        &self,
+        uri: &Uri,
+        config: &Config,
+        timeout: NextTimeout,
+    ) -> Result<ResolvedSocketAddrs, ureq::Error> {
+        match ip_literal_address(uri) {
+            Some(address) => {
+                let mut addresses = self.empty();
+                addresses.push(address);
+                Ok(addresses)
+            }
+            None => self.default.resolve(uri, config, timeout),
+        }
+    }
+}
+
+/// Returns the socket address of a URL whose host is an IPv4 or bracketed IPv6 address,
+/// with the scheme's default port when the URL names none.
+fn ip_literal_address(uri: &Uri) -> Option<SocketAddr> {
+    let host = uri.host()?;
+    let host = host
+        .strip_prefix('[')
+        .and_then(|inner| inner.strip_suffix(']'))
+        .unwrap_or(host);
+    let ip: IpAddr = host.parse().ok()?;
+    let port = match (uri.port_u16(), uri.scheme_str()) {
+        (Some(port), _) => port,
+        (None, Some("http")) => 80,
+        (None, Some("https")) => 443,
+        (None, _) => return None,
+    };
+    Some(SocketAddr::new(ip, port))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn address(url: &str) -> Option<SocketAddr> {
+        ip_literal_address(&url.parse::<Uri>().unwrap())
+    }
+
+    #[test]
+    fn ip_literal_hosts_resolve_without_lookup() {
+        assert_eq!(
+            address("http://127.0.0.1:5000/"),
+            Some("127.0.0.1:5000".parse().unwrap())
+        );
+        assert_eq!(
+            address("http://169.254.170.2/v2"),
+            Some("169.254.170.2:80".parse().unwrap())
+        );
+        assert_eq!(
+            address("https://[::1]/"),
+            Some("[::1]:443".parse().unwrap())
+        );
+        assert_eq!(
+            address("http://[fd00:ec2::254]:8080/"),
+            Some("[fd00:ec2::254]:8080".parse().unwrap())
+        );
+    }
+
+    #[test]
+    fn host_names_go_to_default_resolver() {
+        assert_eq!(address("https://sts.amazonaws.com/"), None);
+        assert_eq!(address("http://localhost:4566/"), None);
+        assert_eq!(address("http://127.0.0.1.nip.io/"), None);
+    }
 }

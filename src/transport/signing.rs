@@ -7,6 +7,7 @@
 //! credentials, the UTC date, the region and the signing name. A test checks every header this
 //! module writes against `aws-sigv4`'s own request signer.
 
+use std::borrow::Cow;
 use std::fmt::{self, Write as _};
 use std::sync::Mutex;
 use std::time::SystemTime;
@@ -162,7 +163,7 @@ fn sign_request_for_service(
     let headers = canonical_headers(request, &url, &amz_date, credentials.session_token())?;
     let signed_headers = headers
         .iter()
-        .map(|(name, _)| name.as_str())
+        .map(|(name, _)| name.as_ref())
         .collect::<Vec<_>>()
         .join(";");
     let canonical_request = canonical_request(&url, &headers, &signed_headers, &request.body);
@@ -265,23 +266,26 @@ fn is_path_byte(byte: u8) -> bool {
     byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/%".contains(&byte)
 }
 
+/// A lowercase header name and its canonical value.
+type CanonicalHeader<'a> = (Cow<'a, str>, Cow<'a, str>);
+
 /// Returns the signed headers as (lowercase name, value) pairs sorted by name: the request's
 /// own headers but those in [`UNSIGNED_HEADERS`], `Host` unless the request sets it, and
 /// `X-Amz-Date` and `X-Amz-Security-Token`, which replace any the request sets. Values are
 /// trimmed, runs of spaces become one space, and values of repeated names are joined with
 /// commas in the order given.
-fn canonical_headers(
-    request: &HttpRequest,
-    url: &RequestUrl<'_>,
-    amz_date: &str,
-    session_token: Option<&str>,
-) -> Result<Vec<(String, String)>, Error> {
-    let mut headers: Vec<(String, String)> = Vec::with_capacity(request.headers.len() + 3);
+fn canonical_headers<'a>(
+    request: &'a HttpRequest,
+    url: &RequestUrl<'a>,
+    amz_date: &'a str,
+    session_token: Option<&'a str>,
+) -> Result<Vec<CanonicalHeader<'a>>, Error> {
+    let mut headers = Vec::with_capacity(request.headers.len() + 3);
     for (name, value) in &request.headers {
-        let name = name.to_ascii_lowercase();
+        let name = to_lowercase(name);
         let replaced =
             name == "x-amz-date" || (name == "x-amz-security-token" && session_token.is_some());
-        if UNSIGNED_HEADERS.contains(&name.as_str()) || replaced {
+        if UNSIGNED_HEADERS.contains(&name.as_ref()) || replaced {
             continue;
         }
         if has_control_character(value) {
@@ -292,9 +296,9 @@ fn canonical_headers(
         headers.push((name, collapse_spaces(value)));
     }
     if !headers.iter().any(|(name, _)| name == "host") {
-        headers.push(("host".to_string(), url.host.to_string()));
+        headers.push((Cow::Borrowed("host"), Cow::Borrowed(url.host)));
     }
-    headers.push(("x-amz-date".to_string(), amz_date.to_string()));
+    headers.push((Cow::Borrowed("x-amz-date"), Cow::Borrowed(amz_date)));
     if let Some(token) = session_token {
         if has_control_character(token) {
             return Err(Error::config(
@@ -302,15 +306,16 @@ fn canonical_headers(
                  check the credentials source",
             ));
         }
-        headers.push(("x-amz-security-token".to_string(), token.to_string()));
+        headers.push((Cow::Borrowed("x-amz-security-token"), Cow::Borrowed(token)));
     }
 
     // A stable sort keeps repeated names in the order given.
     headers.sort_by(|(a, _), (b, _)| a.cmp(b));
-    let mut merged: Vec<(String, String)> = Vec::with_capacity(headers.len());
+    let mut merged: Vec<CanonicalHeader<'a>> = Vec::with_capacity(headers.len());
     for (name, value) in headers {
         match merged.last_mut() {
             Some((last, values)) if *last == name => {
+                let values = values.to_mut();
                 values.push(',');
                 values.push_str(&value);
             }
@@ -318,6 +323,14 @@ fn canonical_headers(
         }
     }
     Ok(merged)
+}
+
+fn to_lowercase(name: &str) -> Cow<'_, str> {
+    if name.bytes().any(|byte| byte.is_ascii_uppercase()) {
+        Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        Cow::Borrowed(name)
+    }
 }
 
 /// Returns whether `value` has a byte that HTTP header values cannot carry: an ASCII control
@@ -330,22 +343,30 @@ fn has_control_character(value: &str) -> bool {
 
 /// Trims spaces at both ends of a header value and turns each run of spaces into one. Only
 /// the space character counts, as in the AWS SDKs.
-fn collapse_spaces(value: &str) -> String {
-    let mut collapsed = String::with_capacity(value.len());
-    for (index, word) in value.split(' ').filter(|word| !word.is_empty()).enumerate() {
+fn collapse_spaces(value: &str) -> Cow<'_, str> {
+    let trimmed = value.trim_matches(' ');
+    if !trimmed.contains("  ") {
+        return Cow::Borrowed(trimmed);
+    }
+    let mut collapsed = String::with_capacity(trimmed.len());
+    for (index, word) in trimmed
+        .split(' ')
+        .filter(|word| !word.is_empty())
+        .enumerate()
+    {
         if index > 0 {
             collapsed.push(' ');
         }
         collapsed.push_str(word);
     }
-    collapsed
+    Cow::Owned(collapsed)
 }
 
 /// Writes the canonical request: method, URI, query string (always empty), headers, signed
 /// header names and payload hash, one per line.
 fn canonical_request(
     url: &RequestUrl<'_>,
-    headers: &[(String, String)],
+    headers: &[CanonicalHeader<'_>],
     signed_headers: &str,
     body: &[u8],
 ) -> String {

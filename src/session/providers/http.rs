@@ -103,7 +103,7 @@ impl EndpointClient {
             .proxy(None)
             .build();
         EndpointClient {
-            agent: config.into(),
+            agent: crate::transport::http::agent_with_config(config),
         }
     }
 
