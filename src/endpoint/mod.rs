@@ -6,6 +6,7 @@
 //! parsed once, on first use.
 
 pub(crate) mod config;
+mod load;
 mod partitions;
 mod rules;
 #[cfg(test)]
@@ -110,7 +111,7 @@ pub(crate) fn resolve(params: &EndpointParams<'_>) -> Result<ResolvedEndpoint, E
 fn sts_rule_set() -> Result<&'static RuleSet, EndpointError> {
     static RULE_SET: OnceLock<Result<RuleSet, String>> = OnceLock::new();
     RULE_SET
-        .get_or_init(|| serde_json::from_str(STS_RULE_SET_JSON).map_err(|error| error.to_string()))
+        .get_or_init(|| load::parse_rule_set(STS_RULE_SET_JSON))
         .as_ref()
         .map_err(|error| {
             EndpointError::new(format!(

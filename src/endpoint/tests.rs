@@ -5,10 +5,11 @@ use std::borrow::Cow;
 
 use serde_json::{json, Value as Json};
 
+use super::load::{load_rule_set, parse_path, parse_rule_set};
 use super::partitions::{partition_for_region, RegionPattern, PARTITIONS};
 use super::rules::{
-    get_attr, is_valid_host_label, parse_path, parse_url, substring, uri_encode, ParsedUrl,
-    PathSegment, RuleSet, Template, Value,
+    get_attr, is_valid_host_label, parse_url, substring, uri_encode, ParsedUrl, PathSegment,
+    RuleSet, Template, Value,
 };
 use super::{resolve, sts_rule_set, EndpointParams, STS_RULE_SET_JSON};
 
@@ -197,7 +198,7 @@ fn sts_cases_match_rule_set_output() {
 fn botocore_engine_suites_pass() {
     let mut failures = Vec::new();
     for (suite, rules, cases) in ENGINE_SUITES {
-        let rule_set: RuleSet = match serde_json::from_str(rules) {
+        let rule_set = match parse_rule_set(rules) {
             Ok(rule_set) => rule_set,
             Err(error) => {
                 failures.push(format!("{suite}: rule set does not load: {error}"));
@@ -581,7 +582,7 @@ fn listed_regions_match_no_earlier_regex() {
 /// Builds a rule set from its `parameters` and `rules` members.
 fn rule_set(parameters: Json, rules: Json) -> RuleSet {
     let document = json!({ "version": "1.0", "parameters": parameters, "rules": rules });
-    match serde_json::from_value(document) {
+    match load_rule_set(&document) {
         Ok(rule_set) => rule_set,
         Err(error) => panic!("rule set does not load: {error}"),
     }
@@ -647,7 +648,7 @@ fn template_rejects_malformed_placeholders() {
 fn get_attr_path_parses() {
     use PathSegment::{Index, Key};
 
-    let key = |name: &str| Key(name.to_owned());
+    let key = |name: &'static str| Key(name);
     assert_eq!(parse_path("name"), Ok(vec![key("name")]));
     assert_eq!(parse_path("a.b[0]"), Ok(vec![key("a"), key("b"), Index(0)]));
     assert_eq!(
@@ -779,9 +780,8 @@ fn unsupported_function_fails_to_load() {
             "error": "unreachable"
         }]
     });
-    let error =
-        serde_json::from_value::<RuleSet>(document).expect_err("aws.parseArn is unsupported");
-    assert!(error.to_string().contains("aws.parseArn"), "{error}");
+    let error = load_rule_set(&document).expect_err("aws.parseArn is unsupported");
+    assert!(error.contains("aws.parseArn"), "{error}");
 }
 
 // ---- Standard library functions ----
