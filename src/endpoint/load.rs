@@ -1,8 +1,8 @@
-//! Loading of endpoint rule sets from their JSON form.
+//! Loading of endpoint rule sets from their JSON form, for tests.
 //!
 //! The loader builds the `'static` types of the `rules` module by leaking
-//! every string and list, so a client must load a rule set only once. It
-//! parses templates and `getAttr` paths, and rejects unsupported
+//! every string and list, which is fine in tests and would not be in a
+//! client. It parses templates and `getAttr` paths, and rejects unsupported
 //! functions and calls with the wrong number of arguments, so that the
 //! evaluator meets none of them. Members that the evaluator does not use,
 //! such as `version` and `documentation`, are ignored.

@@ -2,8 +2,9 @@
 //!
 //! A [`RuleSet`] is a tree of `'static` data with its templates, `getAttr`
 //! paths and function names already parsed, so [`RuleSet::evaluate`] only
-//! walks the tree. The `load` module builds a rule set from its JSON form
-//! and checks function names, arities, templates and paths.
+//! walks the tree. The STS rule set is generated Rust source
+//! (`sts_rule_set.rs`). Tests build other rule sets from JSON with the
+//! `load` module, which checks function names, arities, templates and paths.
 //! The standard functions `isSet`, `not`, `booleanEquals`, `stringEquals`,
 //! `getAttr`, `isValidHostLabel`, `parseURL`, `uriEncode` and `substring` are
 //! supported, and so is `aws.partition`. A rule set that calls any other
@@ -12,6 +13,9 @@
 //! Name-value lists (parameters, endpoint properties and headers) are sorted
 //! by name, which fixes the order in which parameters are checked and
 //! properties are returned.
+//!
+//! Some enum variants, such as `Function::Substring`, occur only in the rule
+//! sets that tests load, so those enums allow dead code outside tests.
 
 use std::borrow::Cow;
 use std::net::{Ipv4Addr, Ipv6Addr};
@@ -21,6 +25,7 @@ use super::EndpointError;
 
 /// An endpoint rule set.
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) struct RuleSet {
     /// Parameters sorted by name.
     pub(super) parameters: &'static [(&'static str, Parameter)],
@@ -28,6 +33,7 @@ pub(super) struct RuleSet {
 }
 
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) struct Parameter {
     pub(super) kind: ParameterType,
     pub(super) required: bool,
@@ -41,18 +47,22 @@ pub(super) enum ParameterType {
 }
 
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(super) enum DefaultValue {
     Bool(bool),
     String(&'static str),
 }
 
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) struct Rule {
     pub(super) conditions: &'static [Condition],
     pub(super) kind: RuleKind,
 }
 
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) enum RuleKind {
     Endpoint { endpoint: EndpointTemplate },
     Error { error: Expr },
@@ -60,6 +70,7 @@ pub(super) enum RuleKind {
 }
 
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) struct EndpointTemplate {
     pub(super) url: Expr,
     /// Properties sorted by name.
@@ -71,6 +82,7 @@ pub(super) struct EndpointTemplate {
 /// A function call whose result must be set and not `false` for its rule to
 /// match, optionally bound to a variable for the rest of the rule.
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) struct Condition {
     pub(super) call: Call,
     pub(super) assign: Option<&'static str>,
@@ -79,12 +91,15 @@ pub(super) struct Condition {
 /// A call of a supported function. Its number of arguments matches the
 /// function, which the `load` module checks.
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) struct Call {
     pub(super) function: Function,
     pub(super) args: &'static [Expr],
 }
 
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(super) enum Function {
     BooleanEquals,
     StringEquals,
@@ -119,6 +134,8 @@ impl Function {
 
 /// An argument, endpoint URL, header value or error message.
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(super) enum Expr {
     Reference(&'static str),
     Call(&'static Call),
@@ -131,6 +148,8 @@ pub(super) enum Expr {
 /// A value in an endpoint's `properties`, which may hold templates but no
 /// references or function calls.
 #[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(super) enum PropertyValue {
     String(Template),
     Bool(bool),
@@ -169,6 +188,7 @@ impl Template {
 
 /// One step of a `getAttr` path.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(super) enum PathSegment {
     Key(&'static str),
     Index(usize),
