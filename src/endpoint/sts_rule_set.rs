@@ -4,7 +4,7 @@
 //! from boto/botocore `botocore/data/sts/2011-06-15/endpoint-rule-set-1.json`
 //! at commit 0e6e2404b85dc336dd2889814e089bde7d1a4c55 (Apache-2.0).
 //!
-//! The static `STS_RULE_SET_RULES_i_j` holds the rules of the tree rule at
+//! The static `STS_RULE_SET_RULES_i_j` contains the rules of the tree rule at
 //! `rules[i].rules[j]` of the JSON, and `TEXT_n` are strings too long for
 //! rustfmt to place inside the tree.
 //!
