@@ -2,23 +2,31 @@
 //!
 //! [`resolve`] evaluates the STS endpoint rule set that botocore ships, with
 //! the partition data of botocore 1.44.8, to find the URL and the SigV4
-//! signing scope of a client. The rule set is compiled into the crate and
-//! parsed once, on first use.
+//! signing scope of a client. The rule set is compiled into the crate as
+//! static data, generated from its JSON by a test, so nothing is parsed at
+//! run time.
 
 pub(crate) mod config;
+#[cfg(test)]
+mod generate;
+#[cfg(test)]
+mod load;
 mod partitions;
 mod rules;
+mod sts_rule_set;
 #[cfg(test)]
 mod tests;
 
 use std::borrow::Cow;
-use std::sync::OnceLock;
 
-use rules::{RuleSet, Value};
+use rules::Value;
+use sts_rule_set::STS_RULE_SET;
 
 /// The STS endpoint rule set, copied unmodified from boto/botocore
 /// `botocore/data/sts/2011-06-15/endpoint-rule-set-1.json` at commit
-/// 0e6e2404b85dc336dd2889814e089bde7d1a4c55 (Apache-2.0).
+/// 0e6e2404b85dc336dd2889814e089bde7d1a4c55 (Apache-2.0). The tests
+/// generate `sts_rule_set.rs` from it.
+#[cfg(test)]
 const STS_RULE_SET_JSON: &str = include_str!("sts-endpoint-rule-set-1.json");
 
 /// Signing name used when the resolved endpoint names none.
@@ -73,7 +81,7 @@ impl EndpointError {
 
 /// Resolves the STS endpoint for `params`.
 pub(crate) fn resolve(params: &EndpointParams<'_>) -> Result<ResolvedEndpoint, EndpointError> {
-    let endpoint = sts_rule_set()?.evaluate(&rule_inputs(params))?;
+    let endpoint = STS_RULE_SET.evaluate(&rule_inputs(params))?;
 
     // This client sends no headers from the endpoint, so it rejects an
     // endpoint that needs some. No rule of the current STS rule set sets any.
@@ -104,19 +112,6 @@ pub(crate) fn resolve(params: &EndpointParams<'_>) -> Result<ResolvedEndpoint, E
         signing_region,
         signing_name,
     })
-}
-
-/// Returns the STS rule set, parsing it on the first call.
-fn sts_rule_set() -> Result<&'static RuleSet, EndpointError> {
-    static RULE_SET: OnceLock<Result<RuleSet, String>> = OnceLock::new();
-    RULE_SET
-        .get_or_init(|| serde_json::from_str(STS_RULE_SET_JSON).map_err(|error| error.to_string()))
-        .as_ref()
-        .map_err(|error| {
-            EndpointError::new(format!(
-                "the built-in STS endpoint rule set is invalid: {error}"
-            ))
-        })
 }
 
 /// Pairs each rule-set parameter name with its value from `params`.

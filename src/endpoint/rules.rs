@@ -1,119 +1,113 @@
 //! An interpreter for Smithy endpoint rule sets (rules engine version 1.0).
 //!
-//! [`RuleSet`] deserializes the JSON form of a rule set once. Templates,
-//! `getAttr` paths and function names are checked and parsed at that point,
-//! so [`RuleSet::evaluate`] only walks the tree. The standard functions
-//! `isSet`, `not`, `booleanEquals`, `stringEquals`, `getAttr`,
-//! `isValidHostLabel`, `parseURL`, `uriEncode` and `substring` are supported,
-//! and so is `aws.partition`. A rule set that calls any other function, such
-//! as `aws.parseArn`, fails to load.
+//! A [`RuleSet`] is a tree of `'static` data with its templates, `getAttr`
+//! paths and function names already parsed, so [`RuleSet::evaluate`] only
+//! walks the tree. The STS rule set is generated Rust source
+//! (`sts_rule_set.rs`). Tests build other rule sets from JSON with the
+//! `load` module, which checks function names, arities, templates and paths.
+//! The standard functions `isSet`, `not`, `booleanEquals`, `stringEquals`,
+//! `getAttr`, `isValidHostLabel`, `parseURL`, `uriEncode` and `substring` are
+//! supported, and so is `aws.partition`. A rule set that calls any other
+//! function, such as `aws.parseArn`, fails to load.
+//!
+//! Name-value lists (parameters, endpoint properties and headers) are sorted
+//! by name, which fixes the order in which parameters are checked and
+//! properties are returned.
+//!
+//! Some enum variants, such as `Function::Substring`, occur only in the rule
+//! sets that tests load, so those enums allow dead code outside tests.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
 use std::net::{Ipv4Addr, Ipv6Addr};
-
-use serde::Deserialize;
 
 use super::partitions::{self, PartitionOutputs};
 use super::EndpointError;
 
-/// A parsed endpoint rule set.
-#[derive(Debug, Deserialize)]
+/// An endpoint rule set.
+#[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
 pub(super) struct RuleSet {
-    parameters: BTreeMap<String, Parameter>,
-    rules: Vec<Rule>,
+    /// Parameters sorted by name.
+    pub(super) parameters: &'static [(&'static str, Parameter)],
+    pub(super) rules: &'static [Rule],
 }
 
-#[derive(Debug, Deserialize)]
-struct Parameter {
-    #[serde(rename = "type")]
-    kind: ParameterType,
-    #[serde(default)]
-    required: bool,
-    default: Option<DefaultValue>,
+#[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+pub(super) struct Parameter {
+    pub(super) kind: ParameterType,
+    pub(super) required: bool,
+    pub(super) default: Option<DefaultValue>,
 }
 
-#[derive(Clone, Copy, Debug, Deserialize, PartialEq)]
-#[serde(rename_all = "camelCase")]
-enum ParameterType {
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum ParameterType {
     String,
     Boolean,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum DefaultValue {
+#[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+#[cfg_attr(not(test), allow(dead_code))]
+pub(super) enum DefaultValue {
     Bool(bool),
-    String(String),
+    String(&'static str),
 }
 
-#[derive(Debug, Deserialize)]
-struct Rule {
-    conditions: Vec<Condition>,
-    #[serde(flatten)]
-    kind: RuleKind,
+#[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+pub(super) struct Rule {
+    pub(super) conditions: &'static [Condition],
+    pub(super) kind: RuleKind,
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-enum RuleKind {
+#[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+pub(super) enum RuleKind {
     Endpoint { endpoint: EndpointTemplate },
     Error { error: Expr },
-    Tree { rules: Vec<Rule> },
+    Tree { rules: &'static [Rule] },
 }
 
-#[derive(Debug, Deserialize)]
-struct EndpointTemplate {
-    url: Expr,
-    #[serde(default)]
-    properties: BTreeMap<String, PropertyValue>,
-    #[serde(default)]
-    headers: BTreeMap<String, Vec<Expr>>,
+#[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+pub(super) struct EndpointTemplate {
+    pub(super) url: Expr,
+    /// Properties sorted by name.
+    pub(super) properties: &'static [(&'static str, PropertyValue)],
+    /// Headers sorted by name, each with its list of values.
+    pub(super) headers: &'static [(&'static str, &'static [Expr])],
 }
 
 /// A function call whose result must be set and not `false` for its rule to
 /// match, optionally bound to a variable for the rest of the rule.
-#[derive(Debug, Deserialize)]
-#[serde(try_from = "RawCondition")]
-struct Condition {
-    call: Call,
-    assign: Option<String>,
+#[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+pub(super) struct Condition {
+    pub(super) call: Call,
+    pub(super) assign: Option<&'static str>,
 }
 
-#[derive(Deserialize)]
-struct RawCondition {
-    #[serde(rename = "fn")]
-    function: String,
-    argv: Vec<Expr>,
-    assign: Option<String>,
-}
-
-impl TryFrom<RawCondition> for Condition {
-    type Error = String;
-
-    fn try_from(raw: RawCondition) -> Result<Self, String> {
-        Ok(Condition {
-            call: Call::new(&raw.function, raw.argv)?,
-            assign: raw.assign,
-        })
-    }
+/// A call of a supported function. Its number of arguments matches the
+/// function, which the `load` module checks.
+#[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+pub(super) struct Call {
+    pub(super) function: Function,
+    pub(super) args: &'static [Expr],
 }
 
 #[derive(Debug)]
-struct Call {
-    function: Function,
-    args: Vec<Expr>,
-}
-
-#[derive(Debug)]
-enum Function {
+#[cfg_attr(test, derive(PartialEq))]
+#[cfg_attr(not(test), allow(dead_code))]
+pub(super) enum Function {
     BooleanEquals,
     StringEquals,
     IsSet,
     Not,
     /// `getAttr`, with its path parsed at load time. Its only argument left
     /// in [`Call::args`] is the target value.
-    GetAttr(Vec<PathSegment>),
+    GetAttr(&'static [PathSegment]),
     IsValidHostLabel,
     ParseUrl,
     UriEncode,
@@ -122,7 +116,7 @@ enum Function {
 }
 
 impl Function {
-    fn name(&self) -> &'static str {
+    pub(super) fn name(&self) -> &'static str {
         match self {
             Function::BooleanEquals => "booleanEquals",
             Function::StringEquals => "stringEquals",
@@ -138,201 +132,53 @@ impl Function {
     }
 }
 
-impl Call {
-    fn new(name: &str, mut args: Vec<Expr>) -> Result<Call, String> {
-        let (function, arity) = match name {
-            "booleanEquals" => (Function::BooleanEquals, 2),
-            "stringEquals" => (Function::StringEquals, 2),
-            "isSet" => (Function::IsSet, 1),
-            "not" => (Function::Not, 1),
-            "getAttr" => {
-                let path = match (args.len(), args.pop()) {
-                    (2, Some(Expr::String(path))) => path.as_literal().map(parse_path),
-                    _ => None,
-                };
-                let Some(path) = path else {
-                    return Err("getAttr takes a value and a literal path string".to_owned());
-                };
-                (Function::GetAttr(path?), 1)
-            }
-            "isValidHostLabel" => (Function::IsValidHostLabel, 2),
-            "parseURL" => (Function::ParseUrl, 1),
-            "uriEncode" => (Function::UriEncode, 1),
-            "substring" => (Function::Substring, 4),
-            "aws.partition" => (Function::Partition, 1),
-            other => return Err(format!("unsupported rule-set function `{other}`")),
-        };
-        if args.len() != arity {
-            return Err(format!(
-                "function `{name}` takes {arity} arguments, but the rule passes {}",
-                args.len()
-            ));
-        }
-        Ok(Call { function, args })
-    }
-}
-
 /// An argument, endpoint URL, header value or error message.
-#[derive(Debug, Deserialize)]
-#[serde(try_from = "serde_json::Value")]
-enum Expr {
-    Reference(String),
-    Call(Box<Call>),
+#[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+#[cfg_attr(not(test), allow(dead_code))]
+pub(super) enum Expr {
+    Reference(&'static str),
+    Call(&'static Call),
     String(Template),
     Bool(bool),
     Integer(i64),
-    Array(Vec<Expr>),
-}
-
-impl TryFrom<serde_json::Value> for Expr {
-    type Error = String;
-
-    fn try_from(json: serde_json::Value) -> Result<Self, String> {
-        use serde_json::Value as Json;
-
-        match json {
-            Json::Bool(value) => Ok(Expr::Bool(value)),
-            Json::Number(number) => number
-                .as_i64()
-                .map(Expr::Integer)
-                .ok_or_else(|| format!("unsupported number {number}: only integers are allowed")),
-            Json::String(text) => Template::parse(&text).map(Expr::String),
-            Json::Array(items) => items
-                .into_iter()
-                .map(Expr::try_from)
-                .collect::<Result<_, _>>()
-                .map(Expr::Array),
-            Json::Object(mut object) => {
-                if let Some(Json::String(name)) = object.remove("ref") {
-                    return Ok(Expr::Reference(name));
-                }
-                let Some(Json::String(function)) = object.remove("fn") else {
-                    return Err(format!(
-                        "expected a {{\"ref\": ...}} or {{\"fn\": ...}} object, found {}",
-                        Json::Object(object)
-                    ));
-                };
-                let args = match object.remove("argv") {
-                    Some(Json::Array(args)) => args
-                        .into_iter()
-                        .map(Expr::try_from)
-                        .collect::<Result<Vec<_>, _>>()?,
-                    _ => return Err(format!("call of `{function}` has no argv array")),
-                };
-                Ok(Expr::Call(Box::new(Call::new(&function, args)?)))
-            }
-            Json::Null => Err("unexpected null in a rule".to_owned()),
-        }
-    }
+    Array(&'static [Expr]),
 }
 
 /// A value in an endpoint's `properties`, which may hold templates but no
 /// references or function calls.
-#[derive(Debug, Deserialize)]
-#[serde(try_from = "serde_json::Value")]
-enum PropertyValue {
+#[derive(Debug)]
+#[cfg_attr(test, derive(PartialEq))]
+#[cfg_attr(not(test), allow(dead_code))]
+pub(super) enum PropertyValue {
     String(Template),
     Bool(bool),
     Integer(i64),
-    Array(Vec<PropertyValue>),
-    Record(Vec<(String, PropertyValue)>),
+    Array(&'static [PropertyValue]),
+    /// Fields in the order of the JSON object they come from.
+    Record(&'static [(&'static str, PropertyValue)]),
 }
 
-impl TryFrom<serde_json::Value> for PropertyValue {
-    type Error = String;
-
-    fn try_from(json: serde_json::Value) -> Result<Self, String> {
-        use serde_json::Value as Json;
-
-        match json {
-            Json::Bool(value) => Ok(PropertyValue::Bool(value)),
-            Json::Number(number) => number
-                .as_i64()
-                .map(PropertyValue::Integer)
-                .ok_or_else(|| format!("unsupported number {number}: only integers are allowed")),
-            Json::String(text) => Template::parse(&text).map(PropertyValue::String),
-            Json::Array(items) => items
-                .into_iter()
-                .map(PropertyValue::try_from)
-                .collect::<Result<_, _>>()
-                .map(PropertyValue::Array),
-            Json::Object(object) => object
-                .into_iter()
-                .map(|(key, value)| Ok((key, PropertyValue::try_from(value)?)))
-                .collect::<Result<_, String>>()
-                .map(PropertyValue::Record),
-            Json::Null => Err("unexpected null in endpoint properties".to_owned()),
-        }
-    }
-}
-
-/// A string with `{name}` and `{name#path}` placeholders, in which `{{` and
-/// `}}` are literal braces.
+/// A string with `{name}` and `{name#path}` placeholders, split into
+/// literal text and variables.
 #[derive(Debug, PartialEq)]
 pub(super) struct Template {
-    parts: Vec<TemplatePart>,
+    pub(super) parts: &'static [TemplatePart],
 }
 
 #[derive(Debug, PartialEq)]
-enum TemplatePart {
-    Literal(String),
+pub(super) enum TemplatePart {
+    Literal(&'static str),
     Variable {
-        name: String,
-        path: Vec<PathSegment>,
+        name: &'static str,
+        path: &'static [PathSegment],
     },
 }
 
 impl Template {
-    pub(super) fn parse(text: &str) -> Result<Template, String> {
-        let mut parts = Vec::new();
-        let mut literal = String::new();
-        let mut chars = text.chars();
-        while let Some(c) = chars.next() {
-            match c {
-                '{' if chars.as_str().starts_with('{') => {
-                    chars.next();
-                    literal.push('{');
-                }
-                '}' if chars.as_str().starts_with('}') => {
-                    chars.next();
-                    literal.push('}');
-                }
-                '{' => {
-                    let rest = chars.as_str();
-                    let Some(end) = rest.find('}') else {
-                        return Err(format!("template `{text}` has an unclosed `{{`"));
-                    };
-                    let (name, path) = match rest[..end].split_once('#') {
-                        Some((name, path)) => (name, parse_path(path)?),
-                        None => (&rest[..end], Vec::new()),
-                    };
-                    if name.is_empty() {
-                        return Err(format!(
-                            "template `{text}` has a placeholder without a name"
-                        ));
-                    }
-                    if !literal.is_empty() {
-                        parts.push(TemplatePart::Literal(std::mem::take(&mut literal)));
-                    }
-                    parts.push(TemplatePart::Variable {
-                        name: name.to_owned(),
-                        path,
-                    });
-                    chars = rest[end + 1..].chars();
-                }
-                '}' => return Err(format!("template `{text}` has an unmatched `}}`")),
-                c => literal.push(c),
-            }
-        }
-        if !literal.is_empty() {
-            parts.push(TemplatePart::Literal(literal));
-        }
-        Ok(Template { parts })
-    }
-
     /// Returns the text of a template without placeholders.
-    fn as_literal(&self) -> Option<&str> {
-        match self.parts.as_slice() {
+    pub(super) fn as_literal(&self) -> Option<&'static str> {
+        match self.parts {
             [] => Some(""),
             [TemplatePart::Literal(text)] => Some(text),
             _ => None,
@@ -342,36 +188,10 @@ impl Template {
 
 /// One step of a `getAttr` path.
 #[derive(Clone, Debug, PartialEq)]
+#[cfg_attr(not(test), allow(dead_code))]
 pub(super) enum PathSegment {
-    Key(String),
+    Key(&'static str),
     Index(usize),
-}
-
-/// Parses a `getAttr` path such as `resourceId[2]` or `a.b[0]`: keys
-/// separated by `.`, each optionally followed by one `[index]`.
-pub(super) fn parse_path(path: &str) -> Result<Vec<PathSegment>, String> {
-    let mut segments = Vec::new();
-    for part in path.split('.') {
-        let (key, index) = match part.split_once('[') {
-            Some((key, rest)) => {
-                let index = rest
-                    .strip_suffix(']')
-                    .and_then(|digits| digits.parse::<usize>().ok())
-                    .ok_or_else(|| format!("path `{path}` has an invalid index in `{part}`"))?;
-                (key, Some(index))
-            }
-            None => (part, None),
-        };
-        if !key.is_empty() {
-            segments.push(PathSegment::Key(key.to_owned()));
-        } else if index.is_none() {
-            return Err(format!("path `{path}` has an empty segment"));
-        }
-        if let Some(index) = index {
-            segments.push(PathSegment::Index(index));
-        }
-    }
-    Ok(segments)
 }
 
 /// A value computed while evaluating a rule set. Strings borrow from the
@@ -411,6 +231,12 @@ pub(super) struct Endpoint<'a> {
 }
 
 impl RuleSet {
+    fn has_parameter(&self, name: &str) -> bool {
+        self.parameters
+            .iter()
+            .any(|(parameter, _)| *parameter == name)
+    }
+
     /// Evaluates the rules for `inputs`, which pairs parameter names with
     /// their values (`None` for unset).
     ///
@@ -426,7 +252,7 @@ impl RuleSet {
             scope: Vec::with_capacity(self.parameters.len() + 2),
         };
         evaluator.bind_parameters(inputs)?;
-        evaluator.evaluate_rules(&self.rules)
+        evaluator.evaluate_rules(self.rules)
     }
 }
 
@@ -443,17 +269,17 @@ impl<'a> Evaluator<'a> {
     ) -> Result<(), EndpointError> {
         if let Some((name, _)) = inputs
             .iter()
-            .find(|(name, _)| !self.rule_set.parameters.contains_key(*name))
+            .find(|(name, _)| !self.rule_set.has_parameter(name))
         {
             return Err(EndpointError::new(format!(
                 "the endpoint rule set has no parameter named `{name}`"
             )));
         }
 
-        for (name, parameter) in &self.rule_set.parameters {
+        for &(name, ref parameter) in self.rule_set.parameters {
             let input = inputs
                 .iter()
-                .find(|(input_name, _)| input_name == name)
+                .find(|(input_name, _)| *input_name == name)
                 .and_then(|(_, value)| value.clone());
             let value = input.or_else(|| {
                 parameter.default.as_ref().map(|default| match default {
@@ -493,7 +319,7 @@ impl<'a> Evaluator<'a> {
     fn evaluate_rules(&mut self, rules: &'a [Rule]) -> Result<Endpoint<'a>, EndpointError> {
         for rule in rules {
             let scope_len = self.scope.len();
-            let result = match self.conditions_hold(&rule.conditions) {
+            let result = match self.conditions_hold(rule.conditions) {
                 Ok(true) => Some(self.apply_rule(&rule.kind)),
                 Ok(false) => None,
                 Err(error) => Some(Err(error)),
@@ -516,7 +342,7 @@ impl<'a> Evaluator<'a> {
             match self.call(&condition.call)? {
                 None | Some(Value::Bool(false)) => return Ok(false),
                 Some(value) => {
-                    if let Some(name) = &condition.assign {
+                    if let Some(name) = condition.assign {
                         self.scope.push((name, value));
                     }
                 }
@@ -540,17 +366,17 @@ impl<'a> Evaluator<'a> {
         let url = self.evaluate_string(&endpoint.url)?.into_owned();
 
         let mut properties = Vec::with_capacity(endpoint.properties.len());
-        for (name, value) in &endpoint.properties {
-            properties.push((name.as_str(), self.render_property(value)?));
+        for (name, value) in endpoint.properties {
+            properties.push((*name, self.render_property(value)?));
         }
 
         let mut headers = Vec::with_capacity(endpoint.headers.len());
-        for (name, values) in &endpoint.headers {
+        for (name, values) in endpoint.headers {
             let values = values
                 .iter()
                 .map(|value| self.evaluate_string(value).map(Cow::into_owned))
                 .collect::<Result<_, _>>()?;
-            headers.push((name.as_str(), values));
+            headers.push((*name, values));
         }
 
         Ok(Endpoint {
@@ -574,7 +400,7 @@ impl<'a> Evaluator<'a> {
             PropertyValue::Record(fields) => Value::Record(
                 fields
                     .iter()
-                    .map(|(name, item)| Ok((name.as_str(), self.render_property(item)?)))
+                    .map(|(name, item)| Ok((*name, self.render_property(item)?)))
                     .collect::<Result<_, EndpointError>>()?,
             ),
         })
@@ -586,7 +412,7 @@ impl<'a> Evaluator<'a> {
         if let Some((_, value)) = self.scope.iter().rev().find(|(bound, _)| *bound == name) {
             return Ok(Some(value.clone()));
         }
-        if self.rule_set.parameters.contains_key(name) {
+        if self.rule_set.has_parameter(name) {
             Ok(None)
         } else {
             Err(EndpointError::new(format!(
@@ -604,7 +430,7 @@ impl<'a> Evaluator<'a> {
             Expr::Integer(value) => Ok(Some(Value::Integer(*value))),
             Expr::Array(items) => {
                 let mut values = Vec::with_capacity(items.len());
-                for item in items {
+                for item in *items {
                     match self.evaluate(item)? {
                         Some(value) => values.push(value),
                         None => {
@@ -636,7 +462,7 @@ impl<'a> Evaluator<'a> {
         }
 
         let mut rendered = String::new();
-        for part in &template.parts {
+        for part in template.parts {
             match part {
                 TemplatePart::Literal(text) => rendered.push_str(text),
                 TemplatePart::Variable { name, path } => {
@@ -661,7 +487,7 @@ impl<'a> Evaluator<'a> {
     /// Calls a function. An unset argument makes the result unset, except
     /// for `isSet`, which tests exactly that.
     fn call(&self, call: &'a Call) -> Result<Option<Value<'a>>, EndpointError> {
-        match (&call.function, call.args.as_slice()) {
+        match (&call.function, call.args) {
             (Function::IsSet, [arg]) => {
                 return Ok(Some(Value::Bool(self.evaluate(arg)?.is_some())))
             }
@@ -675,7 +501,7 @@ impl<'a> Evaluator<'a> {
         }
 
         let mut args = Vec::with_capacity(call.args.len());
-        for arg in &call.args {
+        for arg in call.args {
             match self.evaluate(arg)? {
                 Some(value) => args.push(value),
                 None => return Ok(None),
