@@ -5,8 +5,7 @@
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::SystemTime;
 
-use time::format_description::FormatItem;
-use time::macros::format_description;
+use time::format_description;
 use time::{Duration, OffsetDateTime, PrimitiveDateTime};
 
 use crate::Error;
@@ -106,23 +105,30 @@ pub(crate) fn signing_time(time: SystemTime) -> Option<OffsetDateTime> {
     (time.year() <= 9999).then_some(time)
 }
 
-const IMF_FIXDATE: &[FormatItem<'static>] = format_description!(
-    "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-);
-const RFC_850_DATE: &[FormatItem<'static>] =
-    format_description!("[weekday], [day]-[month repr:short]-[year] [hour]:[minute]:[second] GMT");
-const ASCTIME_DATE: &[FormatItem<'static>] = format_description!(
-    "[weekday repr:short] [month repr:short] [day padding:space] [hour]:[minute]:[second] [year]"
-);
+// These descriptions are parsed at run time, and only after a rejected request. The
+// `format_description!` macro would parse them at compile time but add the `time-macros`
+// procedural macro crate to every build.
+const IMF_FIXDATE: &str =
+    "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT";
+const RFC_850_DATE: &str =
+    "[weekday], [day]-[month repr:short]-[year] [hour]:[minute]:[second] GMT";
+const ASCTIME_DATE: &str =
+    "[weekday repr:short] [month repr:short] [day padding:space] [hour]:[minute]:[second] [year]";
+
+/// Parses `value` with a format description. An invalid description gives `None` like a value
+/// that does not match, and the tests below parse every description.
+fn parse_with(value: &str, description: &str) -> Option<PrimitiveDateTime> {
+    let format = format_description::parse_borrowed::<2>(description).ok()?;
+    PrimitiveDateTime::parse(value, &format).ok()
+}
 
 /// Parses an HTTP `Date` header in any of the three forms RFC 9110 section 5.6.7 requires
 /// recipients to accept: IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`), the obsolete RFC 850
 /// form (`Sunday, 06-Nov-94 08:49:37 GMT`) and asctime (`Sun Nov  6 08:49:37 1994`).
 pub(crate) fn parse_http_date(value: &str) -> Option<OffsetDateTime> {
     let value = value.trim();
-    PrimitiveDateTime::parse(value, IMF_FIXDATE)
-        .or_else(|_| PrimitiveDateTime::parse(value, ASCTIME_DATE))
-        .ok()
+    parse_with(value, IMF_FIXDATE)
+        .or_else(|| parse_with(value, ASCTIME_DATE))
         .or_else(|| parse_rfc_850_date(value))
         .map(PrimitiveDateTime::assume_utc)
 }
@@ -143,7 +149,7 @@ fn parse_rfc_850_date(value: &str) -> Option<PrimitiveDateTime> {
         year -= 100;
     }
     let full = format!("{weekday}, {day_and_month}-{year} {time_of_day}");
-    PrimitiveDateTime::parse(&full, RFC_850_DATE).ok()
+    parse_with(&full, RFC_850_DATE)
 }
 
 #[cfg(test)]
