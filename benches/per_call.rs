@@ -120,9 +120,25 @@ fn bench_operation<O>(
     let body = encode();
 
     group.bench_function("encode", |b| b.iter(&encode));
+    // A session's first call of a UTC day derives the signing key, and later calls reuse it.
+    group.bench_function("sign_deriving_key", |b| {
+        b.iter(|| {
+            __bench::sign(
+                &__bench::SigningKeys::default(),
+                ENDPOINT,
+                black_box(body.as_bytes()),
+                &credentials,
+                REGION,
+                signing_time(),
+            )
+            .unwrap()
+        })
+    });
+    let keys = __bench::SigningKeys::default();
     group.bench_function("sign", |b| {
         b.iter(|| {
             __bench::sign(
+                &keys,
                 ENDPOINT,
                 black_box(body.as_bytes()),
                 &credentials,

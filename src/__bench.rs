@@ -26,9 +26,14 @@ pub fn encode_assume_role(request: &AssumeRoleRequest) -> Result<String, Error> 
     encode(request)
 }
 
-/// Signs a POST of `body` to `url` as the pipeline does and returns all request headers. The
-/// signing key is derived again for every call, as for a session's first call of the day.
+/// The signing key a session keeps between calls. A new value has none, so its first
+/// [`sign`] derives one, as a session's first call of a UTC day does.
+#[derive(Debug, Default)]
+pub struct SigningKeys(SigningKeyCache);
+
+/// Signs a POST of `body` to `url` as the pipeline does and returns all request headers.
 pub fn sign(
+    keys: &SigningKeys,
     url: &str,
     body: &[u8],
     credentials: &Credentials,
@@ -43,13 +48,7 @@ pub fn sign(
         )],
         body: body.to_vec(),
     };
-    sign_request(
-        &mut request,
-        credentials,
-        region,
-        time,
-        &SigningKeyCache::default(),
-    )?;
+    sign_request(&mut request, credentials, region, time, &keys.0)?;
     Ok(request.headers)
 }
 

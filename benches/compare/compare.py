@@ -10,10 +10,14 @@ The script
 
   1. uses the test harness's venv with moto[server]==5.2.5 (which brings boto3), or creates
      `target/moto-venv` with it on the first run;
-  2. builds each Rust program in release from a clean target directory and times the build;
+  2. builds each Rust program in release from a clean target directory and times the build,
+     including `floor/`, which only sends one POST with ureq and rustls, the transport the
+     crate requires. Its size, build time and dependencies are about the lowest any client
+     built on that transport can reach;
   3. starts moto_server and the keep-alive canned responder (`responder/`) on 127.0.0.1;
   4. measures stripped size, dependency count, callgrind instruction counts, wall time and
-     peak RSS, and prints a Markdown table with the ratios ours/SDK and ours/boto3.
+     peak RSS, and prints a Markdown table with the ratios ours/SDK and ours/boto3, then a
+     second one that compares `floor/` with the SDK.
 
 Every network request goes to 127.0.0.1. The clients get static dummy credentials, an empty
 HOME, empty AWS config and credentials files and AWS_EC2_METADATA_DISABLED=true, so none of
@@ -61,6 +65,9 @@ TIME = "/usr/bin/time"
 RUST_PROGRAMS = {
     "ours": {"package": "sts-bench-ours"},
     "sdk": {"package": "sts-bench-sdk"},
+    # Only ureq with rustls, the transport the crate requires: a lower bound for the size,
+    # build time and dependency rows, reported in a table of its own.
+    "floor": {"package": "sts-bench-floor"},
 }
 PROGRAMS = ["ours", "sdk", "boto3"]
 LABELS = {"ours": "aws-sts-blocking", "sdk": "aws-sdk-sts", "boto3": "boto3"}
@@ -561,6 +568,37 @@ def render_table(results):
     return "\n".join(lines)
 
 
+def check_floor_program(binary, url):
+    """Run the transport-only program once, so the table never reports a program that
+    cannot send its request."""
+    output = run_checked([binary], env={"PATH": os.environ.get("PATH", ""),
+                                        "AWS_ENDPOINT_URL_STS": url})
+    if not re.fullmatch(r"\d{3}\n", output):
+        raise SystemExit(f"run: {binary} printed {output!r} instead of an HTTP status")
+
+
+def render_floor_table(results):
+    """Compare the transport-only program with the SDK, beside this crate's own ratios."""
+    header = ["Measure", "ureq + rustls only", "aws-sts-blocking", "aws-sdk-sts",
+              "floor/SDK", "ours/SDK"]
+    lines = ["| " + " | ".join(header) + " |",
+             "|" + "|".join(["---"] + ["---:"] * 5) + "|"]
+    measures = [
+        ("Stripped binary size", "size", human_bytes),
+        ("Clean release build time", "build", lambda s: f"{s:.1f} s"),
+        ("Dependencies (cargo tree -e normal)", "dependencies", str),
+    ]
+    for label, key, formatter in measures:
+        values = results[key]
+        lines.append("| " + " | ".join([
+            label, formatter(values["floor"]), formatter(values["ours"]),
+            formatter(values["sdk"]),
+            format_ratio(ratio(values["floor"], values["sdk"])),
+            format_ratio(ratio(values["ours"], values["sdk"])),
+        ]) + " |")
+    return "\n".join(lines)
+
+
 def render_context(results):
     c = results["context"]
     versions = ", ".join(f"{name} {version}" for name, version in c["versions"].items())
@@ -570,7 +608,7 @@ def render_context(results):
         f"when timing began, {c['load_end']} at the end",
         f"- Toolchain: {c['rustc']}; Python {c['python']}",
         f"- Versions: {versions}",
-        f"- Profile: `{c['profile']}` of benches/compare/Cargo.toml for both Rust programs",
+        f"- Profile: `{c['profile']}` of benches/compare/Cargo.toml for all Rust programs",
         f"- Wall time and RSS: median of {c['runs']} runs after one warm-up run; "
         f"instructions: callgrind, 1 and {1 + EXTRA_CALLS} calls",
         f"- Build times: {c['build_note']}",
@@ -618,6 +656,7 @@ def main():
         moto, moto_url = start_moto(python, temp)
         responder, responder_url = start_responder(builds["responder"]["binary"], temp)
         try:
+            check_floor_program(builds["floor"]["binary"], moto_url)
             clients = Clients(builds, python, home)
             for name in PROGRAMS:
                 clients.run(name, 2, moto_url)
@@ -663,6 +702,8 @@ def main():
     print(render_context(results))
     print()
     print(render_table(results))
+    print()
+    print(render_floor_table(results))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2, default=str))
 
