@@ -214,7 +214,7 @@ fn format_amz_date(time: OffsetDateTime) -> String {
 /// The parts of a request URL that a signature covers.
 struct RequestUrl<'a> {
     /// The `Host` header value: the host, and the port unless it is the scheme's default.
-    host: &'a str,
+    host: Cow<'a, str>,
     path: &'a str,
 }
 
@@ -229,8 +229,8 @@ impl<'a> RequestUrl<'a> {
             ))
         };
         let (default_port, rest) = match url.split_once("://") {
-            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("https") => ("443", rest),
-            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("http") => ("80", rest),
+            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("https") => (443, rest),
+            Some((scheme, rest)) if scheme.eq_ignore_ascii_case("http") => (80, rest),
             _ => return Err(invalid("the scheme is not http or https")),
         };
         let (authority, path) = rest.split_at(rest.find('/').unwrap_or(rest.len()));
@@ -247,14 +247,24 @@ impl<'a> RequestUrl<'a> {
                 "the path has a character that URLs cannot carry unencoded, such as a space",
             ));
         }
-        // An IPv6 host ends with `]`; any `:` after it starts the port.
+        // An IPv6 host ends with `]`, so a `:` after it starts the port. The port is written
+        // back as a number because the HTTP client sends it that way: `:0443` goes out as no
+        // port at all, and `:04100` as `:4100`.
         let host = match authority.rsplit_once(':') {
-            Some((host, port))
-                if !port.contains(']') && (port.is_empty() || port == default_port) =>
-            {
-                host
+            Some((host, "")) => Cow::Borrowed(host),
+            Some((host, port)) if !port.contains(']') => {
+                let port = port
+                    .parse::<u16>()
+                    .ok()
+                    .filter(|_| port.bytes().all(|byte| byte.is_ascii_digit()))
+                    .ok_or_else(|| invalid("the port is not a number from 0 to 65535"))?;
+                if port == default_port {
+                    Cow::Borrowed(host)
+                } else {
+                    Cow::Owned(format!("{host}:{port}"))
+                }
             }
-            _ => authority,
+            _ => Cow::Borrowed(authority),
         };
         Ok(RequestUrl { host, path })
     }
@@ -296,7 +306,7 @@ fn canonical_headers<'a>(
         headers.push((name, collapse_spaces(value)));
     }
     if !headers.iter().any(|(name, _)| name == "host") {
-        headers.push((Cow::Borrowed("host"), Cow::Borrowed(url.host)));
+        headers.push((Cow::Borrowed("host"), url.host.clone()));
     }
     headers.push((Cow::Borrowed("x-amz-date"), Cow::Borrowed(amz_date)));
     if let Some(token) = session_token {
@@ -306,7 +316,11 @@ fn canonical_headers<'a>(
                  check the credentials source",
             ));
         }
-        headers.push((Cow::Borrowed("x-amz-security-token"), Cow::Borrowed(token)));
+        // Servers strip spaces around a header value before they check the signature.
+        headers.push((
+            Cow::Borrowed("x-amz-security-token"),
+            collapse_spaces(token),
+        ));
     }
 
     // A stable sort keeps repeated names in the order given.
@@ -810,5 +824,78 @@ mod tests {
         let debug = format!("{keys:?}");
         assert!(!debug.contains("wJalr"), "{debug}");
         assert!(!debug.contains("AKID"), "{debug}");
+    }
+
+    /// ureq sends a port as a number, so `:04100` must be signed as `:4100` and `:0443` of an
+    /// https URL as no port.
+    #[test]
+    fn port_is_signed_as_sent() {
+        let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+        let pairs = [
+            ("http://127.0.0.1:04100/", "http://127.0.0.1:4100/"),
+            (
+                "https://sts.amazonaws.com:0443/",
+                "https://sts.amazonaws.com/",
+            ),
+            ("https://[::1]:08443/", "https://[::1]:8443/"),
+        ];
+        for (written, sent) in pairs {
+            let mut ours = form_request(written, &[], "Action=GetCallerIdentity");
+            let keys = SigningKeyCache::default();
+            sign_request(&mut ours, &credentials(None), "us-east-1", time, &keys).unwrap();
+            let reference = reference_headers(
+                &form_request(sent, &[], "Action=GetCallerIdentity"),
+                &credentials(None),
+                "us-east-1",
+                time,
+            );
+            assert_eq!(ours.headers, reference, "{written}");
+        }
+    }
+
+    #[test]
+    fn invalid_port_is_rejected() {
+        let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+        for url in [
+            "http://127.0.0.1:65536/",
+            "http://127.0.0.1:+80/",
+            "http://h:port/",
+        ] {
+            let mut request = form_request(url, &[], "");
+            let keys = SigningKeyCache::default();
+            let error = sign_request(&mut request, &credentials(None), "us-east-1", time, &keys)
+                .unwrap_err();
+            assert!(error.to_string().contains("port"), "{url}: {error}");
+        }
+    }
+
+    /// A server strips the spaces around a header value before it checks the signature, so
+    /// a padded session token is signed without them.
+    #[test]
+    fn padded_session_token_is_signed_trimmed() {
+        let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+        let keys = SigningKeyCache::default();
+        let mut padded = form_request("https://sts.amazonaws.com/", &[], "");
+        sign_request(
+            &mut padded,
+            &credentials(Some(" token ")),
+            "us-east-1",
+            time,
+            &keys,
+        )
+        .unwrap();
+        let reference = reference_headers(
+            &form_request("https://sts.amazonaws.com/", &[], ""),
+            &credentials(Some("token")),
+            "us-east-1",
+            time,
+        );
+        let authorization = |headers: &[(String, String)]| {
+            headers
+                .iter()
+                .find(|(name, _)| name == "authorization")
+                .map(|(_, value)| value.clone())
+        };
+        assert_eq!(authorization(&padded.headers), authorization(&reference));
     }
 }
