@@ -623,6 +623,12 @@ pub(crate) fn check_endpoint_url(url: &str) -> Result<(), Error> {
             (host, after.strip_prefix(':'))
         }
         None => match authority.rsplit_once(':') {
+            Some((host, _)) if host.contains(':') => {
+                return Err(invalid_endpoint_url(
+                    url,
+                    "an IPv6 host must be written in brackets, as in http://[::1]:4566",
+                ));
+            }
             Some((host, port)) => (host, Some(port)),
             None => (authority, None),
         },
@@ -631,10 +637,13 @@ pub(crate) fn check_endpoint_url(url: &str) -> Result<(), Error> {
         return Err(invalid_endpoint_url(url, "it has no host"));
     }
     if let Some(port) = port {
+        // Leading zeros are allowed, as in `:080`, because HTTP clients read the port as a
+        // number.
+        let digits = port.trim_start_matches('0');
         let valid = !port.is_empty()
-            && port.len() <= 5
+            && digits.len() <= 5
             && port.bytes().all(|b| b.is_ascii_digit())
-            && port
+            && digits
                 .parse::<u32>()
                 .is_ok_and(|number| (1..=65_535).contains(&number));
         if !valid {
@@ -717,6 +726,9 @@ mod tests {
             "http://[::1]x",
             "http://:80",
             "http://user:pass@127.0.0.1:1",
+            "http://::1:4566/",
+            "http://127.0.0.1:0000",
+            "http://127.0.0.1:065536",
         ] {
             let result = AwsSession::builder()
                 .environment(Environment::empty())
@@ -728,6 +740,8 @@ mod tests {
             "http://127.0.0.1:65535",
             "https://[::1]:8443/base",
             "http://localhost/",
+            "http://127.0.0.1:080",
+            "http://127.0.0.1:041037",
         ] {
             let result = AwsSession::builder()
                 .environment(Environment::empty())
@@ -741,6 +755,15 @@ mod tests {
             .build()
             .unwrap_err();
         assert!(!error.to_string().contains("hunter2"), "{error}");
+        let unbracketed = AwsSession::builder()
+            .environment(Environment::empty())
+            .endpoint_url("http://::1:4566/")
+            .build()
+            .unwrap_err();
+        assert!(
+            unbracketed.to_string().contains("brackets"),
+            "{unbracketed}"
+        );
         let zero = AwsSession::builder()
             .environment(Environment::empty())
             .attempt_timeout(Duration::ZERO)

@@ -159,6 +159,12 @@ fn sign_request_for_service(
         service,
     };
 
+    if has_control_character(credentials.access_key_id()) {
+        return Err(Error::config(
+            "cannot sign the request: the access key id contains a control character; check \
+             the credentials source",
+        ));
+    }
     let url = RequestUrl::parse(&request.url)?;
     let headers = canonical_headers(request, &url, &amz_date, credentials.session_token())?;
     let signed_headers = headers
@@ -316,7 +322,6 @@ fn canonical_headers<'a>(
                  check the credentials source",
             ));
         }
-        // Servers strip spaces around a header value before they check the signature.
         headers.push((
             Cow::Borrowed("x-amz-security-token"),
             collapse_spaces(token),
@@ -355,10 +360,10 @@ fn has_control_character(value: &str) -> bool {
         .any(|byte| (byte < b' ' && byte != b'\t') || byte == 0x7f)
 }
 
-/// Trims spaces at both ends of a header value and turns each run of spaces into one. Only
-/// the space character counts, as in the AWS SDKs.
+/// Trims spaces and tabs at both ends of a header value, as an HTTP server does before it
+/// checks the signature, and turns each run of spaces inside it into one space.
 fn collapse_spaces(value: &str) -> Cow<'_, str> {
-    let trimmed = value.trim_matches(' ');
+    let trimmed = value.trim_matches([' ', '\t']);
     if !trimmed.contains("  ") {
         return Cow::Borrowed(trimmed);
     }
@@ -869,8 +874,8 @@ mod tests {
         }
     }
 
-    /// A server strips the spaces around a header value before it checks the signature, so
-    /// a padded session token is signed without them.
+    /// A server strips the spaces and tabs around a header value before it checks the
+    /// signature, so a padded session token is signed without them.
     #[test]
     fn padded_session_token_is_signed_trimmed() {
         let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
@@ -878,7 +883,7 @@ mod tests {
         let mut padded = form_request("https://sts.amazonaws.com/", &[], "");
         sign_request(
             &mut padded,
-            &credentials(Some(" token ")),
+            &credentials(Some("\t token \t")),
             "us-east-1",
             time,
             &keys,
@@ -897,5 +902,19 @@ mod tests {
                 .map(|(_, value)| value.clone())
         };
         assert_eq!(authorization(&padded.headers), authorization(&reference));
+    }
+
+    #[test]
+    fn control_character_in_access_key_id_is_rejected() {
+        let time = SystemTime::UNIX_EPOCH + Duration::from_secs(1_440_938_160);
+        for key_id in ["AKID\nEXAMPLE", "AKID\u{7f}EXAMPLE"] {
+            let credentials = Credentials::new(key_id, "secret", None, None);
+            let mut request = form_request("https://sts.amazonaws.com/", &[], "");
+            let keys = SigningKeyCache::default();
+            let error =
+                sign_request(&mut request, &credentials, "us-east-1", time, &keys).unwrap_err();
+            assert!(matches!(error, Error::Config { .. }), "{error:?}");
+            assert!(error.to_string().contains("access key id"), "{error}");
+        }
     }
 }
