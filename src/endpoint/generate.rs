@@ -156,7 +156,7 @@ struct Renderer {
 }
 
 impl Renderer {
-    /// Appends a `static` named `name` that holds `rules`, then the statics
+    /// Appends a `static` named `name` that contains `rules`, then the statics
     /// of the trees among them. The tree at `rules[i]` gets the name
     /// `{name}_{i}`.
     fn render_rules_static(&mut self, name: &str, rules: &'static [Rule], source: &mut String) {

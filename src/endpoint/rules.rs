@@ -728,18 +728,8 @@ pub(super) fn parse_url(url: &str) -> Option<ParsedUrl<'_>> {
 /// Percent-encodes every byte of the UTF-8 form of `text` except the RFC
 /// 3986 unreserved characters, with uppercase hexadecimal digits.
 pub(super) fn uri_encode(text: &str) -> String {
-    const HEX_DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-
     let mut encoded = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push('%');
-            encoded.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
-            encoded.push(char::from(HEX_DIGITS[usize::from(byte & 0x0f)]));
-        }
-    }
+    crate::protocol::percent::encode_unreserved_into(&mut encoded, text);
     encoded
 }
 

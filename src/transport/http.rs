@@ -294,8 +294,8 @@ pub(crate) fn agent_with_config(config: Config) -> ureq::Agent {
 
 /// ureq's default resolver, except that a host written as an IP address is returned as is.
 /// With a timeout set, ureq's resolver starts a thread for every request, even for an IP
-/// address and even when a kept-alive connection is then reused, so this saves a thread per
-/// call to local endpoints and the container and instance metadata services.
+/// address and even when a kept-alive connection is then reused. Skipping it saves a thread
+/// per call to local endpoints and to the container and instance metadata services.
 ///
 /// NOTE: ureq's `unversioned` module, which `Resolver` and `DefaultConnector` come from, may
 /// change in a minor ureq release, and such a release would break this crate's build until

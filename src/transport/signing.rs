@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 
 use super::clock_skew::signing_time;
 use super::http::HttpRequest;
+use crate::protocol::percent::encode_unreserved_into;
 use crate::{Credentials, Error};
 
 /// The signing name of STS.
@@ -92,7 +93,6 @@ impl SigningKeyCache {
             scope.region,
             scope.service,
         );
-        // HMAC accepts keys of any length, so this cannot fail.
         let keyed_hmac = Hmac::<Sha256>::new_from_slice(key.as_ref())
             .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
         *entry = Some(CachedSigningKey {
@@ -429,28 +429,13 @@ fn canonical_uri(path: &str) -> String {
     let mut uri = String::with_capacity(path.len() + 1);
     for segment in &segments {
         uri.push('/');
-        percent_encode_into(&mut uri, segment);
+        encode_unreserved_into(&mut uri, segment);
     }
     let ends_with_slash = path.ends_with('/') || path.ends_with("/.") || path.ends_with("/..");
     if uri.is_empty() || ends_with_slash {
         uri.push('/');
     }
     uri
-}
-
-/// Appends `text` with every byte but the RFC 3986 unreserved characters percent-encoded, with
-/// uppercase hexadecimal digits.
-fn percent_encode_into(out: &mut String, text: &str) {
-    const HEX_DIGITS: &[u8; 16] = b"0123456789ABCDEF";
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            out.push('%');
-            out.push(char::from(HEX_DIGITS[usize::from(byte >> 4)]));
-            out.push(char::from(HEX_DIGITS[usize::from(byte & 0x0f)]));
-        }
-    }
 }
 
 fn sha256_hex(data: &[u8]) -> String {
@@ -681,10 +666,10 @@ mod tests {
 
     use aws_sigv4::sign::v4;
 
-    /// Signs requests of many shapes with this module and with aws-sigv4's request signer and
-    /// requires the same added headers: ports, IPv6 hosts, base paths with dot segments,
-    /// doubled slashes and percent-encoded bytes, repeated and padded headers, empty and
-    /// non-ASCII bodies, and temporary credentials.
+    /// Signs requests of many shapes with this module and with aws-sigv4's request signer, and
+    /// requires the same added headers. The shapes cover ports, IPv6 hosts, base paths with
+    /// dot segments, doubled slashes and percent-encoded bytes, repeated and padded headers,
+    /// empty and non-ASCII bodies, and temporary credentials.
     #[test]
     fn signatures_match_aws_sigv4_request_signer() {
         let urls = [
